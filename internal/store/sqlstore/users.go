@@ -1,0 +1,179 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+const userCols = `id, org_id, seq, email, username, first_name, last_name, full_name, roles, metadata,
+	disabled, instance_admin, version, created_at, updated_at, last_login_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
+	var u iam.User
+	var roles, metadata string
+	var created, updated int64
+	var lastLogin sql.NullInt64
+	err := row.Scan(idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
+		&u.FullName, &roles, &metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &created, &updated, &lastLogin)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(roles), &u.Roles); err != nil {
+		return nil, fmt.Errorf("user %s: stored roles: %w", u.ID, err)
+	}
+	u.Metadata = json.RawMessage(metadata)
+	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(created), fromMicros(updated), fromOptMicros(lastLogin)
+	return &u, nil
+}
+
+// userArgs are the stored forms of a user's mutable fields, in the column
+// order of the INSERT and UPDATE below ($3 to $15).
+func userArgs(u *iam.User) ([]any, error) {
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	r, err := json.Marshal(roles)
+	if err != nil {
+		return nil, err
+	}
+	metadata := string(u.Metadata)
+	if metadata == "" {
+		metadata = "{}"
+	}
+	return []any{u.Email, strings.ToLower(u.Email), u.Username, strings.ToLower(u.Username),
+		u.FirstName, u.LastName, u.FullName, strings.ToLower(u.FirstName), strings.ToLower(u.LastName),
+		strings.ToLower(u.FullName), string(r), metadata, u.Disabled, u.InstanceAdmin}, nil
+}
+
+func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
+	args, err := userArgs(u)
+	if err != nil {
+		return iam.Wrap(err, "cannot encode user")
+	}
+	if len(u.Metadata) == 0 {
+		u.Metadata = json.RawMessage("{}")
+	}
+	u.Version = 1
+	args = append([]any{idArg(u.ID), idArg(u.OrgID)}, args...)
+	args = append(args, u.Version, micros(u.CreatedAt), micros(u.UpdatedAt), optMicros(u.LastLoginAt))
+	err = q.w.QueryRowContext(ctx, `INSERT INTO users (id, org_id, email, email_norm, username, username_norm,
+		first_name, last_name, full_name, first_norm, last_norm, full_norm, roles, metadata, disabled, instance_admin,
+		version, created_at, updated_at, last_login_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+		RETURNING seq`, args...).Scan(&u.Seq)
+	if iam.IsKind(translate(err, "user"), iam.NotFound) {
+		return iam.ErrNotFound("organization")
+	}
+	return translate(err, "user")
+}
+
+func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, error) {
+	u, err := scanUser(q.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE org_id = $1 AND id = $2`,
+		idArg(orgID), idArg(id)))
+	return u, translate(err, "user")
+}
+
+func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]*iam.User, error) {
+	norm := strings.ToLower(login)
+	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users
+		WHERE email_norm = $1 OR (username_norm = $1 AND username_norm <> '') ORDER BY id LIMIT $2`, norm, n)
+	if err != nil {
+		return nil, translate(err, "users")
+	}
+	return collect(rows, scanUser, "users")
+}
+
+// UpdateUser writes u if nobody changed it since it was read (Version).
+func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
+	args, err := userArgs(u)
+	if err != nil {
+		return iam.Wrap(err, "cannot encode user")
+	}
+	args = append([]any{idArg(u.OrgID), idArg(u.ID)}, args...)
+	args = append(args, u.Version, micros(u.UpdatedAt))
+	res, err := q.w.ExecContext(ctx, `UPDATE users SET email = $3, email_norm = $4, username = $5, username_norm = $6,
+		first_name = $7, last_name = $8, full_name = $9, first_norm = $10, last_norm = $11, full_norm = $12,
+		roles = $13, metadata = $14, disabled = $15, instance_admin = $16, version = version + 1, updated_at = $18
+		WHERE org_id = $1 AND id = $2 AND version = $17`, args...)
+	if err = q.touched(res, err, "user"); !iam.IsKind(err, iam.NotFound) {
+		if err == nil {
+			u.Version++
+		}
+		return err
+	}
+	found, err := q.exists(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, idArg(u.OrgID), idArg(u.ID))
+	if err != nil {
+		return translate(err, "user")
+	}
+	if found {
+		return iam.E(iam.Conflict, "modified", "the user was changed by someone else; retry")
+	}
+	return iam.ErrNotFound("user")
+}
+
+func (q *queries) DeleteUser(ctx context.Context, orgID, id iam.ID) error {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+	return q.touched(res, err, "user")
+}
+
+// ListUsers pages through an organization's users in ID order. Q matches a
+// prefix of the lower-cased columns with range predicates, which every
+// engine answers from the (org_id, column) indexes.
+func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter) ([]*iam.User, error) {
+	args := []any{idArg(orgID), idArg(f.After), limit(f.Limit)}
+	where := `org_id = $1 AND id > $2`
+	if f.Email != "" {
+		args = append(args, strings.ToLower(f.Email))
+		where += fmt.Sprintf(` AND email_norm = $%d`, len(args))
+	}
+	if f.Q != "" {
+		lo := strings.ToLower(f.Q)
+		args = append(args, lo, lo+"\U0010FFFF")
+		a, b := len(args)-1, len(args)
+		var ors []string
+		for _, col := range []string{"email_norm", "username_norm", "first_norm", "last_norm", "full_norm"} {
+			ors = append(ors, fmt.Sprintf(`(%s >= $%d AND %s < $%d)`, col, a, col, b))
+		}
+		where += ` AND (` + strings.Join(ors, ` OR `) + `)`
+	}
+	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
+	if err != nil {
+		return nil, translate(err, "users")
+	}
+	return collect(rows, scanUser, "users")
+}
+
+func (q *queries) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, translate(err, "users")
+}
+
+func (q *queries) SetLastLogin(ctx context.Context, orgID, userID iam.ID, at time.Time) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE users SET last_login_at = $3 WHERE org_id = $1 AND id = $2`,
+		idArg(orgID), idArg(userID), micros(at))
+	return q.touched(res, err, "user")
+}
+
+// SetPasswordHash stores or replaces a user's hash; the SELECT makes sure
+// the user belongs to the organization.
+func (q *queries) SetPasswordHash(ctx context.Context, orgID, userID iam.ID, hash string) error {
+	res, err := q.w.ExecContext(ctx, `INSERT INTO passwords (user_id, org_id, hash)
+		SELECT id, org_id, $3 FROM users WHERE org_id = $1 AND id = $2
+		ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash`, idArg(orgID), idArg(userID), hash)
+	return q.touched(res, err, "user")
+}
+
+func (q *queries) GetPasswordHash(ctx context.Context, orgID, userID iam.ID) (string, error) {
+	var hash string
+	err := q.r.QueryRowContext(ctx, `SELECT hash FROM passwords WHERE org_id = $1 AND user_id = $2`,
+		idArg(orgID), idArg(userID)).Scan(&hash)
+	return hash, translate(err, "password")
+}
