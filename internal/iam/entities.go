@@ -31,7 +31,7 @@ type User struct {
 	Roles         []string        // org roles: admin, user, reader
 	Metadata      json.RawMessage // a JSON object, stored and returned as given
 	Disabled      bool
-	InstanceAdmin bool // may administer every organization
+	InstanceAdmin bool  // may administer every organization
 	Version       int64 // bumped by every update; UpdateUser compares it
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

@@ -21,10 +21,11 @@ const (
 	RateLimited                    // too many attempts; retry later
 	TooLarge                       // the request body is over the limit
 	Unsupported                    // a media type the endpoint does not take
+	Unavailable                    // a dependency (the database) does not answer
 )
 
 var kindNames = [...]string{"internal", "invalid", "unauthenticated", "permission_denied",
-	"not_found", "conflict", "failed_precondition", "rate_limited", "too_large", "unsupported"}
+	"not_found", "conflict", "failed_precondition", "rate_limited", "too_large", "unsupported", "unavailable"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -94,6 +95,15 @@ func KindOf(err error) Kind {
 func IsKind(err error, k Kind) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Kind == k
+}
+
+// CodeOf returns the code of err, or "" if err is not an *Error.
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }
 
 // ErrNotFound is what a store returns for a missing or out-of-tenant row.

@@ -1,0 +1,105 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/wardenhq/warden/internal/authn"
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+// reloadGap bounds how often an unknown key ID makes a node reread the keys:
+// another node may have rotated, but garbage tokens must not cost a query each.
+const reloadGap = 5 * time.Second
+
+// Keys keeps the token-signing keys: shared by every node through the store,
+// rotated on a schedule, and retired keys kept until their tokens expire.
+type Keys struct {
+	env       *Env
+	ring      *authn.Keyring
+	sealer    *authn.Sealer
+	signFor   time.Duration // how long one key signs
+	verifyFor time.Duration // the longest token lifetime
+
+	mu         sync.Mutex // serialises reloads
+	lastReload time.Time
+}
+
+// Ensure loads the keys, creates a new signing key when the current one is
+// about to retire (or there is none), and drops expired keys.
+func (k *Keys) Ensure(ctx context.Context) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	now := k.env.now()
+	if err := k.load(ctx, now); err != nil {
+		return err
+	}
+	if k.ring.NeedsRotation(now, k.signFor/10) {
+		key, err := authn.NewSigningKey(now, k.signFor, k.verifyFor, k.env.Rand, k.sealer)
+		if err != nil {
+			return iam.Wrap(err, "cannot generate a signing key")
+		}
+		if err := k.env.Store.CreateSigningKey(ctx, key); err != nil {
+			return err
+		}
+		if err := k.load(ctx, now); err != nil {
+			return err
+		}
+		k.env.Log.Info("signing key rotated", "kid", key.ID, "retire_at", key.RetireAt)
+	}
+	return k.env.Store.DeleteSigningKeysExpiredBefore(ctx, now)
+}
+
+func (k *Keys) load(ctx context.Context, now time.Time) error {
+	keys, err := k.env.Store.ListSigningKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if err := k.ring.Load(keys, now); err != nil {
+		return iam.Wrap(err, "cannot load signing keys (is the secret key the one they were sealed with?)")
+	}
+	k.lastReload = now
+	return nil
+}
+
+// Run keeps the keys fresh until ctx ends.
+func (k *Keys) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := k.Ensure(ctx); err != nil && ctx.Err() == nil {
+				k.env.Log.Error("signing key maintenance failed", "err", err)
+			}
+		}
+	}
+}
+
+// JWKS is the published set of verifying keys.
+func (k *Keys) JWKS() []byte { return k.ring.JWKS() }
+
+func (k *Keys) sign(c authn.Claims) (string, error) { return k.ring.Sign(c) }
+
+// verify checks a token; an unknown key ID rereads the keys once, since
+// another node may have rotated.
+func (k *Keys) verify(ctx context.Context, token string) (authn.Claims, error) {
+	now := k.env.Now()
+	c, err := k.ring.Verify(token, now)
+	if iam.CodeOf(err) != authn.ErrUnknownKey.Code {
+		return c, err
+	}
+	k.mu.Lock()
+	reloaded := false
+	if now.Sub(k.lastReload) > reloadGap {
+		reloaded = k.load(ctx, k.env.now()) == nil
+	}
+	k.mu.Unlock()
+	if !reloaded {
+		return c, err
+	}
+	return k.ring.Verify(token, now)
+}

@@ -1,0 +1,90 @@
+package service
+
+import (
+	"sync"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+const (
+	// sessionRecheck bounds how long a node trusts its cached view of a
+	// session that another node may have revoked. Revocations made on this
+	// node apply at once.
+	sessionRecheck = 5 * time.Second
+	// touchEvery bounds how often a session's last-seen time is written.
+	touchEvery = time.Minute
+	// sessionCacheMax is the size at which stale entries are swept.
+	sessionCacheMax = 100_000
+)
+
+// sessionCache keeps recently checked sessions so that authenticating a
+// request costs no query in the common case.
+type sessionCache struct {
+	mu sync.RWMutex
+	m  map[iam.ID]*cachedSession
+}
+
+type cachedSession struct {
+	s       iam.Session
+	fetched time.Time
+	touched time.Time
+}
+
+func newSessionCache() *sessionCache { return &sessionCache{m: map[iam.ID]*cachedSession{}} }
+
+// get returns the cached session and whether it is fresh enough to trust.
+func (c *sessionCache) get(id iam.ID, now time.Time) (*iam.Session, bool) {
+	c.mu.RLock()
+	e := c.m[id]
+	c.mu.RUnlock()
+	if e == nil || now.Sub(e.fetched) > sessionRecheck {
+		return nil, false
+	}
+	s := e.s
+	return &s, true
+}
+
+func (c *sessionCache) put(s *iam.Session, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= sessionCacheMax {
+		for id, e := range c.m {
+			if now.Sub(e.fetched) > sessionRecheck {
+				delete(c.m, id)
+			}
+		}
+	}
+	touched := s.LastSeenAt
+	if old := c.m[s.ID]; old != nil && old.touched.After(touched) {
+		touched = old.touched
+	}
+	c.m[s.ID] = &cachedSession{s: *s, fetched: now, touched: touched}
+}
+
+func (c *sessionCache) revoke(id iam.ID, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.m[id]; e != nil {
+		e.s.RevokedAt = &now
+	}
+}
+
+// shouldTouch reports, once per touchEvery, that the session's last-seen
+// time should be written.
+func (c *sessionCache) shouldTouch(id iam.ID, now time.Time) bool {
+	c.mu.RLock() // the common answer, "not yet", needs no write lock
+	e := c.m[id]
+	due := e != nil && now.Sub(e.touched) >= touchEvery
+	c.mu.RUnlock()
+	if !due {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e = c.m[id]; e == nil || now.Sub(e.touched) < touchEvery {
+		return false
+	}
+	e.touched = now
+	return true
+}
