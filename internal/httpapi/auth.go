@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/service"
+)
+
+type signupRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	FullName string `json:"full_name"`
+	OrgName  string `json:"org_name"`
+}
+
+type signupResponse struct {
+	UserID iam.ID `json:"user_id"`
+	OrgID  iam.ID `json:"org_id"`
+}
+
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
+	var in signupRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	orgID, userID, err := s.svc.Auth.Signup(r.Context(), service.Signup(in))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, typeJSON, signupResponse{UserID: userID, OrgID: orgID})
+	return nil
+}
+
+type loginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+	OrgID    iam.ID `json:"org_id"`
+}
+
+type loginResponse struct {
+	User        userJSON  `json:"user"`
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var in loginRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	sess, err := s.svc.Auth.Login(r.Context(), service.Login{Login: in.Login, Password: in.Password, OrgID: in.OrgID})
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, typeJSON, loginResponse{User: toUserJSON(sess.User), AccessToken: sess.Token,
+		TokenType: "Bearer", ExpiresAt: sess.ExpiresAt})
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Auth.Logout(r.Context()); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type whoamiResponse struct {
+	OrganizationIDs  []iam.ID `json:"organization_ids"`
+	Issuer           string   `json:"issuer"`
+	InternalUserID   *iam.ID  `json:"internal_user_id"`
+	ServiceAccountID *iam.ID  `json:"service_account_id"`
+	Username         string   `json:"username"`
+	FirstName        string   `json:"first_name"`
+	LastName         string   `json:"last_name"`
+	Email            string   `json:"email"`
+	Roles            []string `json:"roles"`
+}
+
+func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
+	who, err := s.svc.Auth.WhoAmI(r.Context())
+	if err != nil {
+		return err
+	}
+	roles := who.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	writeJSON(w, http.StatusOK, typeJSON, whoamiResponse{OrganizationIDs: who.OrganizationIDs, Issuer: who.Issuer,
+		InternalUserID: optionalID(who.InternalUserID), ServiceAccountID: optionalID(who.ServiceAccountID),
+		Username: who.Username, FirstName: who.FirstName, LastName: who.LastName, Email: who.Email, Roles: roles})
+	return nil
+}
+
+func optionalID(id iam.ID) *iam.ID {
+	if id.IsZero() {
+		return nil
+	}
+	return &id
+}
+
+func (s *Server) jwks(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/jwk-set+json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(s.svc.Keys.JWKS())
+	return nil
+}

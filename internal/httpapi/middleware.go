@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+// cookieName is the session cookie; the Arthur client reads it by this name.
+const cookieName = "Authorization"
+
+// wrap gives every route the same envelope: panic recovery, a body limit,
+// the request description, authentication, error rendering, metrics and a
+// log line.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if !rec.wrote {
+					writeProblem(rec, problem{Status: http.StatusInternalServerError, Code: "internal", Detail: "an internal error occurred"})
+				}
+			}
+			elapsed := time.Since(start)
+			s.metrics.observe(r.Method, rt.Path, rec.status, elapsed)
+			s.log.DebugContext(r.Context(), "request", "method", r.Method, "route", rt.Path, "status", rec.status, "duration", elapsed)
+		}()
+		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+		ctx := iam.WithRequest(r.Context(), iam.Request{IP: clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})
+		r = r.WithContext(ctx)
+		if !rt.Public {
+			p, err := s.authenticate(r)
+			if err != nil {
+				writeError(rec, r, s.log, err)
+				return
+			}
+			r = r.WithContext(iam.WithPrincipal(ctx, p))
+		}
+		if err := rt.handle(rec, r); err != nil {
+			writeError(rec, r, s.log, err)
+		}
+	})
+}
+
+// authenticate finds the credential of r and resolves it to a principal. The
+// token may come as "Authorization: Bearer <jwt>", as a bare
+// "Authorization: <jwt>" (the Arthur client sends that), or in the session
+// cookie, in which case unsafe requests must pass the cross-origin check.
+func (s *Server) authenticate(r *http.Request) (*iam.Principal, error) {
+	token := r.Header.Get("Authorization")
+	if scheme, rest, ok := strings.Cut(token, " "); ok {
+		if !strings.EqualFold(scheme, "Bearer") {
+			return nil, iam.E(iam.Unauthenticated, "unsupported_scheme", "use Authorization: Bearer <token>")
+		}
+		token = strings.TrimSpace(rest)
+	}
+	if token == "" {
+		c, err := r.Cookie(cookieName)
+		if err != nil || c.Value == "" {
+			return nil, iam.E(iam.Unauthenticated, "unauthenticated", "this request needs a token: Authorization: Bearer <token>")
+		}
+		if err := s.csrf.Check(r); err != nil {
+			return nil, iam.E(iam.PermissionDenied, "csrf", "a cross-origin request may not use the session cookie")
+		}
+		token = c.Value
+	}
+	return s.svc.Auth.Authenticate(r.Context(), token)
+}
+
+// clientIP is the address of the peer that connected.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// statusRecorder remembers the status a handler wrote, for metrics and logs.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }

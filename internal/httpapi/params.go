@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+const maxLimit = 1000
+
+// pathID parses the {name} path segment as an ID.
+func pathID(r *http.Request, name string) (iam.ID, error) {
+	id, err := iam.ParseID(r.PathValue(name))
+	if err != nil {
+		return iam.NilID, badParam(name, "is not a valid ID")
+	}
+	return id, nil
+}
+
+func badParam(name, msg string) error {
+	return &iam.Error{Kind: iam.Invalid, Code: "invalid_parameter", Message: "a parameter is invalid",
+		Fields: []iam.FieldError{{Field: name, Message: msg}}}
+}
+
+// query reads typed query parameters, remembering the first error.
+type query struct {
+	r   *http.Request
+	err error
+}
+
+func (q *query) fail(name, msg string) {
+	if q.err == nil {
+		q.err = badParam(name, msg)
+	}
+}
+
+func (q *query) str(name string) string { return q.r.URL.Query().Get(name) }
+
+// limit is the page size: default 50, at most 1000.
+func (q *query) limit() int {
+	v := q.str("limit")
+	if v == "" {
+		return 50
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		q.fail("limit", "must be a whole number from 1 to 1000")
+		return 0
+	}
+	return n
+}
+
+// id reads an optional ID parameter.
+func (q *query) id(name string) iam.ID {
+	v := q.str(name)
+	if v == "" {
+		return iam.NilID
+	}
+	id, err := iam.ParseID(v)
+	if err != nil {
+		q.fail(name, "is not a valid ID")
+	}
+	return id
+}
+
+// time reads an optional RFC 3339 timestamp.
+func (q *query) time(name string) time.Time {
+	v := q.str(name)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		q.fail(name, "must be an RFC 3339 timestamp such as 2026-01-02T15:04:05Z")
+	}
+	return t
+}
+
+// cursor reads an optional opaque cursor that encodes an ID.
+func (q *query) cursor() iam.ID {
+	v := q.str("cursor")
+	if v == "" {
+		return iam.NilID
+	}
+	id, err := iam.ParseID(v)
+	if err != nil {
+		q.fail("cursor", "is not a cursor this API returned")
+	}
+	return id
+}
+
+// nextCursor is the cursor of the page after items, or nil when the page
+// was not full and so was the last.
+func nextCursor(n, limit int, last iam.ID) *string {
+	if n < limit || n == 0 {
+		return nil
+	}
+	c := last.Base64()
+	return &c
+}

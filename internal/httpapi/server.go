@@ -1,0 +1,88 @@
+// Package httpapi is Warden's native REST API: routes.go lists every route
+// with the permission it needs; each handler decodes, calls the service and
+// encodes, holding no SQL and no policy.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wardenhq/warden/internal/service"
+)
+
+// Config holds the HTTP settings.
+type Config struct {
+	SecureCookies bool  // mark the session cookie Secure (behind HTTPS)
+	MaxBodyBytes  int64 // larger request bodies are refused with 413
+}
+
+// Pinger reports whether the database answers, for /readyz.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server is the native API's http.Handler.
+type Server struct {
+	cfg     Config
+	svc     *service.Services
+	db      Pinger
+	log     *slog.Logger
+	metrics *metrics
+	csrf    *http.CrossOriginProtection
+	mux     *http.ServeMux
+	routes  []Route
+
+	promHandler http.Handler
+}
+
+// New builds the server; its metrics register with, and /metrics serves, reg.
+func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *prometheus.Registry) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{cfg: cfg, svc: svc, db: db, log: log, csrf: http.NewCrossOriginProtection(), mux: http.NewServeMux(),
+		promHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
+	s.metrics = newMetrics(reg)
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	s.mux.Handle("/", http.HandlerFunc(s.notFound))
+	return s
+}
+
+// Routes returns the route table, for tests and the OpenAPI check.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// notFound answers unknown paths, and known paths with a method they do not
+// take, in problem+json rather than the mux's plain text.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		rec.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeProblem(rec, problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Detail: "this path does not take " + r.Method})
+	} else {
+		writeProblem(rec, problem{Status: http.StatusNotFound, Code: "not_found", Detail: "no such route"})
+	}
+	s.metrics.observe(r.Method, "unmatched", rec.status, time.Since(start))
+}
