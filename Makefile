@@ -1,0 +1,15 @@
+# The two commands of the quick start are `go run ./cmd/warden serve` and
+# `make test`; the rest are conveniences.
+.PHONY: test build run vet
+
+test:
+	./scripts/test.sh
+
+build:
+	go build -o bin/warden ./cmd/warden
+
+run:
+	go run ./cmd/warden serve
+
+vet:
+	go vet ./...

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+
+	"github.com/wardenhq/warden/internal/authn"
+	"github.com/wardenhq/warden/internal/httpapi"
+	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/store/sqlstore"
+)
+
+// storeFlags select the database; serve, migrate and offline audit
+// verification share them.
+type storeFlags struct {
+	data        string
+	databaseURL string
+}
+
+func (f *storeFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.data, "data", "./warden-data", "data directory of the embedded SQLite database")
+	cmd.Flags().StringVar(&f.databaseURL, "database-url", "", "a postgres:// URL selects PostgreSQL instead of SQLite")
+}
+
+// url is the database the flags select.
+func (f *storeFlags) url() string {
+	if f.databaseURL != "" {
+		return f.databaseURL
+	}
+	return filepath.Join(f.data, "warden.db")
+}
+
+func (f *storeFlags) open(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
+	st, err := sqlstore.Open(ctx, f.url(), sqlstore.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return st, nil
+}
+
+type serveConfig struct {
+	store         storeFlags
+	addr          string
+	issuer        string
+	openSignup    bool
+	secureCookies bool
+	secretKey     string
+	sessionTTL    time.Duration
+	keyRotation   time.Duration
+	argon2        authn.Argon2Params
+	hashWorkers   int
+	maxBody       int64
+	logLevel      string
+	logFormat     string
+}
+
+func newServeCmd() *cobra.Command {
+	c := serveConfig{argon2: authn.DefaultArgon2Params}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the Warden server",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), c, cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	c.store.register(cmd)
+	f.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	f.StringVar(&c.issuer, "issuer", "warden", "issuer of tokens")
+	f.BoolVar(&c.openSignup, "open-signup", false, "let every signup create a new organization")
+	f.BoolVar(&c.secureCookies, "secure-cookies", false, "mark the session cookie Secure, for HTTPS deployments")
+	f.StringVar(&c.secretKey, "secret-key", "", "32-byte key, base64 or hex, sealing secrets at rest; default: generated once into the data directory")
+	f.DurationVar(&c.sessionTTL, "session-ttl", 12*time.Hour, "lifetime of a login session and its token")
+	f.DurationVar(&c.keyRotation, "key-rotation", 24*time.Hour, "how long one token-signing key signs before the next takes over")
+	f.Uint32Var(&c.argon2.Memory, "argon2-memory", c.argon2.Memory, "argon2id memory in KiB")
+	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations")
+	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism")
+	f.IntVar(&c.hashWorkers, "hash-workers", 0, "password hashes computed at once; 0 = one per CPU")
+	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted request body in bytes")
+	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	f.StringVar(&c.logFormat, "log-format", "text", "text or json")
+	return cmd
+}
+
+func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
+	started := time.Now()
+	log, err := newLogger(stderr, c.logLevel, c.logFormat)
+	if err != nil {
+		return err
+	}
+	st, err := c.store.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing the database failed", "err", err)
+		}
+	}()
+	if err := st.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	key, err := secretKey(c.secretKey, c.store.data, log)
+	if err != nil {
+		return err
+	}
+	sealer, err := authn.NewSealer(key, rand.Reader)
+	if err != nil {
+		return err
+	}
+	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log}
+	svc := service.New(envr, service.Config{Issuer: c.issuer, SessionTTL: c.sessionTTL, KeyRotation: c.keyRotation,
+		OpenSignup: c.openSignup, PasswordPolicy: authn.DefaultPasswordPolicy},
+		authn.NewHasher(c.argon2, c.hashWorkers, rand.Reader), sealer)
+	if err := svc.Keys.Ensure(ctx); err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	api := httpapi.New(httpapi.Config{SecureCookies: c.secureCookies, MaxBodyBytes: c.maxBody}, svc, st, log, reg)
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBg()
+	go svc.Keys.Run(bg, time.Minute)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "startup", time.Since(started).Round(time.Millisecond))
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// secretKey is the configured key, or one generated once into the data
+// directory so that a single node works with no setup. Several nodes on one
+// PostgreSQL must share a configured key.
+func secretKey(configured, dataDir string, log *slog.Logger) ([]byte, error) {
+	if configured != "" {
+		return authn.ParseSecretKey(configured)
+	}
+	path := filepath.Join(dataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return authn.ParseSecretKey(strings.TrimSpace(string(b)))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	k, err := authn.GenerateSecretKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	log.Warn("generated a secret key; back it up, and give every node the same one with --secret-key", "path", path)
+	return authn.ParseSecretKey(k)
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
