@@ -4,9 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -102,7 +108,15 @@ func wantKind(t *testing.T, err error, kind iam.Kind, code string) {
 }
 
 func TestEndToEnd(t *testing.T) {
-	srv := startServer(t)
+	t.Run("sqlite", func(t *testing.T) { endToEnd(t, startServer(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		endToEnd(t, startServer(t, "--database-url", postgresSchemaURL(t)))
+	})
+}
+
+// endToEnd drives one server through signup → login → users created, paged,
+// patched both ways and deleted → logout → the audit log and its chain.
+func endToEnd(t *testing.T, srv *server) {
 	ctx := context.Background()
 	anon := client.New(srv.url, "", nil)
 
@@ -281,6 +295,57 @@ func TestCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "intact") {
 		t.Fatalf("offline verify: %v\n%s", err, out)
 	}
+
+	// Rewrite history in the database file: verification names the event.
+	db, err := sql.Open("sqlite", filepath.Join(srv.data, "warden.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`UPDATE audit_events SET action = 'user.viewed' WHERE seq = 3`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCLI(t, cfg, "", "audit", "verify", "--offline", "--data", srv.data)
+	if !errors.Is(err, errChainBroken) || !strings.Contains(out, "BROKEN at event 3") {
+		t.Fatalf("offline verify of a tampered log: %v\n%s", err, out)
+	}
+}
+
+// postgresSchemaURL is WARDEN_TEST_DATABASE_URL pointed at a fresh schema
+// of its own (dropped at the end), so the server starts on an empty instance.
+func postgresSchemaURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("WARDEN_TEST_DATABASE_URL")
+	if base == "" {
+		if os.Getenv("WARDEN_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("WARDEN_REQUIRE_POSTGRES=1 but WARDEN_TEST_DATABASE_URL is not set")
+		}
+		t.Skip("WARDEN_TEST_DATABASE_URL is not set")
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := fmt.Sprintf("e2e_%d", time.Now().UnixNano())
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", base); err == nil {
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			db.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func TestEnvironmentConfiguresFlags(t *testing.T) {
