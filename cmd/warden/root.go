@@ -53,11 +53,13 @@ func applyEnv(cmd *cobra.Command, getenv func(string) string) error {
 
 // documentEnv names each flag's variable in its help text.
 func documentEnv(cmd *cobra.Command) {
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+	note := func(f *pflag.Flag) {
 		if f.Name != "help" && !strings.Contains(f.Usage, "WARDEN_") {
 			f.Usage += " (" + envName(f.Name) + ")"
 		}
-	})
+	}
+	cmd.Flags().VisitAll(note)
+	cmd.PersistentFlags().VisitAll(note)
 	for _, c := range cmd.Commands() {
 		documentEnv(c)
 	}
