@@ -49,6 +49,8 @@ func (a *Auth) Signup(ctx context.Context, in Signup) (orgID, userID iam.ID, err
 	c.email("email", in.Email)
 	if in.Password == "" {
 		c.add("password", "is required")
+	} else {
+		c.password(a.cfg.PasswordPolicy, in.Password, passwordContext(in.Email, "")...)
 	}
 	if err := c.err(); err != nil {
 		return iam.NilID, iam.NilID, err

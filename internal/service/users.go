@@ -81,14 +81,14 @@ func (s *Users) prepare(ctx context.Context, orgID iam.ID, in NewUser, now time.
 	c.text("full_name", in.FullName, false, 200)
 	c.roles(in.Roles)
 	c.metadata(in.Metadata)
+	if in.Password != "" {
+		c.password(s.policy, in.Password, passwordContext(in.Email, in.Username)...)
+	}
 	if err := c.err(); err != nil {
 		return nil, "", err
 	}
 	var hash string
 	if in.Password != "" {
-		if err := s.policy.Check(in.Password, passwordContext(in.Email, in.Username)...); err != nil {
-			return nil, "", err
-		}
 		var err error
 		if hash, err = s.hasher.Hash(ctx, in.Password); err != nil {
 			return nil, "", err

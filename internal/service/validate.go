@@ -3,12 +3,14 @@ package service
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/mail"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/authz"
 	"github.com/wardenhq/warden/internal/iam"
 )
@@ -36,10 +38,26 @@ func (c *checks) email(field, v string) {
 		c.add(field, "must be at most 254 characters")
 	default:
 		a, err := mail.ParseAddress(v)
-		if err != nil || a.Address != v || a.Name != "" {
+		if err != nil || a.Address != v || a.Name != "" || !validDomain(v[strings.LastIndexByte(v, '@')+1:]) {
 			c.add(field, "must be a plain email address such as ada@example.com")
 		}
 	}
+}
+
+// validDomain accepts host names of letters (internationalised ones too),
+// digits and inner hyphens, which net/mail alone does not insist on.
+func validDomain(d string) bool {
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // text checks a single-line, printable string of at most max characters.
@@ -77,6 +95,16 @@ func (c *checks) metadata(m json.RawMessage) {
 		c.add("metadata", "must be at most 64 KiB")
 	case len(m) > 0 && (!json.Valid(m) || bytes.TrimSpace(m)[0] != '{'):
 		c.add("metadata", "must be a JSON object")
+	}
+}
+
+// password applies the password policy, adding its complaint to c.
+func (c *checks) password(p authn.PasswordPolicy, pw string, context ...string) {
+	var e *iam.Error
+	if err := p.Check(pw, context...); errors.As(err, &e) && len(e.Fields) > 0 {
+		*c = append(*c, e.Fields...)
+	} else if err != nil {
+		c.add("password", err.Error())
 	}
 }
 
