@@ -28,7 +28,7 @@ type User struct {
 	FirstName     string
 	LastName      string
 	FullName      string
-	Roles         []string        // org roles: admin, user, reader
+	Roles         []string        // keys of the roles bound to the user at org scope (read-only: bindings hold them)
 	Metadata      json.RawMessage // a JSON object, stored and returned as given
 	Disabled      bool
 	InstanceAdmin bool  // may administer every organization
@@ -93,4 +93,86 @@ type AuditEvent struct {
 	Changes    json.RawMessage // what changed; never a secret
 	PrevHash   []byte          // set by the store
 	Hash       []byte          // set by the store
+}
+
+// Subject and scope types of role bindings.
+const (
+	SubjectUser           = "user"
+	SubjectGroup          = "group"
+	SubjectServiceAccount = "service_account"
+
+	ScopeOrg       = "org"
+	ScopeWorkspace = "workspace"
+	ScopeProject   = "project"
+)
+
+// Group is a set of users and service accounts of one organization.
+type Group struct {
+	ID          ID
+	OrgID       ID
+	Seq         int64
+	Name        string // unique within the org, case-insensitively
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// GroupMember is one principal's membership of a group.
+type GroupMember struct {
+	GroupID       ID
+	OrgID         ID
+	PrincipalType string // SubjectUser or SubjectServiceAccount
+	PrincipalID   ID
+	CreatedAt     time.Time
+}
+
+// Workspace is a sub-unit of an organization (an "account group", a
+// "context"); projects live in workspaces.
+type Workspace struct {
+	ID        ID
+	OrgID     ID
+	Seq       int64
+	Title     string
+	Domain    string // URL-safe slug, unique within the org
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Project is a resource container inside a workspace.
+type Project struct {
+	ID          ID
+	OrgID       ID
+	WorkspaceID ID
+	Seq         int64
+	Name        string
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Role is an organization's custom role: a named set of permission
+// patterns. Built-in roles live in code (package authz), not in storage.
+type Role struct {
+	ID          ID
+	OrgID       ID
+	Seq         int64
+	Name        string // unique within the org, case-insensitively
+	Description string
+	Permissions []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// RoleBinding grants a role to a subject at a scope. Role is a built-in
+// role's key or a custom role's ID in dashed form.
+type RoleBinding struct {
+	ID          ID
+	OrgID       ID
+	Seq         int64
+	SubjectType string // SubjectUser, SubjectGroup or SubjectServiceAccount
+	SubjectID   ID
+	Role        string
+	ScopeType   string // ScopeOrg, ScopeWorkspace or ScopeProject
+	ScopeID     ID     // the org, workspace or project
+	CreatedAt   time.Time
 }

@@ -35,10 +35,12 @@ type Queries interface {
 	// FindUsersByLogin returns up to limit users of any organization whose
 	// email or username equals login, case-insensitively, oldest first.
 	FindUsersByLogin(ctx context.Context, login string, limit int) ([]*User, error)
-	// UpdateUser writes every mutable field of u if the stored Version equals
-	// u.Version (else Conflict with code "modified"), then sets u.Version to
-	// the new stored version.
+	// UpdateUser writes every mutable field of u (not Roles, which come from
+	// role bindings) if the stored Version equals u.Version (else Conflict
+	// with code "modified"), then sets u.Version to the new stored version.
 	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user with their password, sessions, group
+	// memberships and role bindings.
 	DeleteUser(ctx context.Context, orgID, id ID) error
 	ListUsers(ctx context.Context, orgID ID, f UserFilter) ([]*User, error)
 	// CountUsers counts the users of the whole instance.
@@ -65,6 +67,65 @@ type Queries interface {
 	ListSigningKeys(ctx context.Context) ([]*SigningKey, error)
 	DeleteSigningKeysExpiredBefore(ctx context.Context, t time.Time) error
 
+	// Groups. Names are unique within an organization, case-insensitively.
+	CreateGroup(ctx context.Context, g *Group) error
+	GetGroup(ctx context.Context, orgID, id ID) (*Group, error)
+	UpdateGroup(ctx context.Context, g *Group) error // name, description, updated_at
+	// DeleteGroup removes the group, its memberships and its role bindings.
+	DeleteGroup(ctx context.Context, orgID, id ID) error
+	ListGroups(ctx context.Context, orgID ID, p Page) ([]*Group, error)
+	// AddGroupMember adds m; it reports false if m was a member already.
+	AddGroupMember(ctx context.Context, m *GroupMember) (bool, error)
+	RemoveGroupMember(ctx context.Context, orgID, groupID, principalID ID) error
+	// ListGroupMembers pages through a group's members by principal ID.
+	ListGroupMembers(ctx context.Context, orgID, groupID ID, p Page) ([]*GroupMember, error)
+	// ListPrincipalGroups returns the IDs of the groups a principal is in.
+	ListPrincipalGroups(ctx context.Context, orgID, principalID ID) ([]ID, error)
+
+	// Workspaces. Domains are unique within an organization.
+	CreateWorkspace(ctx context.Context, w *Workspace) error
+	GetWorkspace(ctx context.Context, orgID, id ID) (*Workspace, error)
+	UpdateWorkspace(ctx context.Context, w *Workspace) error // title, domain, updated_at
+	// DeleteWorkspace removes the workspace, its projects and every role
+	// binding scoped to any of them.
+	DeleteWorkspace(ctx context.Context, orgID, id ID) error
+	ListWorkspaces(ctx context.Context, orgID ID, p Page) ([]*Workspace, error)
+
+	// Projects. Names are unique within a workspace, case-insensitively.
+	CreateProject(ctx context.Context, p *Project) error
+	GetProject(ctx context.Context, orgID, id ID) (*Project, error)
+	UpdateProject(ctx context.Context, p *Project) error // name, description, updated_at
+	// DeleteProject removes the project and the role bindings scoped to it.
+	DeleteProject(ctx context.Context, orgID, id ID) error
+	ListProjects(ctx context.Context, orgID ID, f ProjectFilter) ([]*Project, error)
+
+	// Custom roles. Names are unique within an organization, case-insensitively.
+	CreateRole(ctx context.Context, r *Role) error
+	GetRole(ctx context.Context, orgID, id ID) (*Role, error)
+	UpdateRole(ctx context.Context, r *Role) error // name, description, permissions, updated_at
+	DeleteRole(ctx context.Context, orgID, id ID) error
+	ListRoles(ctx context.Context, orgID ID) ([]*Role, error)
+
+	// Role bindings. A binding of the same role to the same subject at the
+	// same scope exists once (Conflict).
+	CreateRoleBinding(ctx context.Context, b *RoleBinding) error
+	GetRoleBinding(ctx context.Context, orgID, id ID) (*RoleBinding, error)
+	DeleteRoleBinding(ctx context.Context, orgID, id ID) error
+	ListRoleBindings(ctx context.Context, orgID ID, f BindingFilter) ([]*RoleBinding, error)
+	// DeleteRoleBindings removes every binding f selects (ignoring its
+	// paging) and returns them.
+	DeleteRoleBindings(ctx context.Context, orgID ID, f BindingFilter) ([]*RoleBinding, error)
+	// ListPrincipalBindings returns a principal's bindings: its own and
+	// those of every group it is in.
+	ListPrincipalBindings(ctx context.Context, orgID, principalID ID) ([]*RoleBinding, error)
+
+	// BumpAuthzVersion advances the organization's access version, which
+	// every change to bindings, memberships or roles makes, so that cached
+	// permission snapshots know they are stale; it returns the new version.
+	BumpAuthzVersion(ctx context.Context, orgID ID) (int64, error)
+	// AuthzVersions returns every organization's access version.
+	AuthzVersions(ctx context.Context) (map[ID]int64, error)
+
 	// AppendAudit appends e to its organization's chain: it sets e.Seq to the
 	// next position, e.PrevHash to the hash of the previous event (empty for
 	// the first) and e.Hash to ChainHash(e.PrevHash, e), serialising
@@ -87,6 +148,23 @@ type UserFilter struct {
 	Page
 	Email string
 	Q     string
+}
+
+// ProjectFilter selects projects, in ascending ID order after Page.After;
+// a zero WorkspaceID means every workspace.
+type ProjectFilter struct {
+	Page
+	WorkspaceID ID
+}
+
+// BindingFilter selects role bindings; zero fields do not filter. Results
+// are in ascending ID order after Page.After.
+type BindingFilter struct {
+	Page
+	SubjectID ID
+	Role      string
+	ScopeType string
+	ScopeID   ID
 }
 
 // AuditFilter selects audit events. Zero fields do not filter. Results are in

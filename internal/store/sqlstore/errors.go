@@ -14,7 +14,8 @@ import (
 
 // translate turns a driver error into an iam error: a missing row is
 // NotFound, a uniqueness violation Conflict (naming the field), a missing
-// referenced row NotFound, and anything else Internal.
+// referenced row NotFound, text PostgreSQL cannot hold Invalid, and
+// anything else Internal.
 func translate(err error, what string) error {
 	if err == nil {
 		return nil
@@ -33,6 +34,8 @@ func translate(err error, what string) error {
 			return conflict(pgErr.ConstraintName)
 		case "23503":
 			return iam.ErrNotFound(referenced(pgErr.ConstraintName))
+		case "22021", "22P05": // invalid UTF-8; a NUL, which text and jsonb cannot hold
+			return iam.E(iam.Invalid, "invalid_text", "the text holds invalid UTF-8 or a NUL character, which cannot be stored")
 		}
 	}
 	var liteErr *sqlite.Error
@@ -57,6 +60,8 @@ func conflict(detail string) error {
 		field = "email"
 	case strings.Contains(detail, "username"):
 		field = "username"
+	case strings.Contains(detail, "domain"):
+		field = "domain"
 	case strings.Contains(detail, "name"):
 		field = "name"
 	}

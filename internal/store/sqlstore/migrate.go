@@ -50,20 +50,30 @@ func (s *Store) migrations() ([]migration, error) {
 // transaction. On PostgreSQL an advisory lock keeps nodes that start
 // together from applying the same migration twice.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, int(^uint(0)>>1))
+}
+
+// migrate applies the pending migrations numbered up to upTo.
+func (s *Store) migrate(ctx context.Context, upTo int) error {
 	list, err := s.migrations()
 	if err != nil {
 		return err
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
 	for _, m := range list {
+		if m.version > upTo {
+			break
+		}
 		err := s.tx(ctx, func(q *queries) error {
 			if s.dialect == "postgres" {
 				if _, err := q.w.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7406116329)`); err != nil {
 					return err
 				}
+			}
+			// Under the lock: concurrent CREATE TABLE IF NOT EXISTS of one
+			// table can fail on PostgreSQL's catalog unique index.
+			if _, err := q.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+				return err
 			}
 			done, err := q.exists(ctx, `SELECT 1 FROM schema_migrations WHERE version = $1`, m.version)
 			if err != nil || done {

@@ -11,21 +11,18 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 )
 
-const userCols = `id, org_id, seq, email, username, first_name, last_name, full_name, roles, metadata,
+const userCols = `id, org_id, seq, email, username, first_name, last_name, full_name, metadata,
 	disabled, instance_admin, version, created_at, updated_at, last_login_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
 	var u iam.User
-	var roles, metadata string
+	var metadata string
 	var created, updated int64
 	var lastLogin sql.NullInt64
 	err := row.Scan(idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
-		&u.FullName, &roles, &metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &created, &updated, &lastLogin)
+		&u.FullName, &metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &created, &updated, &lastLogin)
 	if err != nil {
 		return nil, err
-	}
-	if err := json.Unmarshal([]byte(roles), &u.Roles); err != nil {
-		return nil, fmt.Errorf("user %s: stored roles: %w", u.ID, err)
 	}
 	u.Metadata = json.RawMessage(metadata)
 	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(created), fromMicros(updated), fromOptMicros(lastLogin)
@@ -33,40 +30,29 @@ func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
 }
 
 // userArgs are the stored forms of a user's mutable fields, in the column
-// order of the INSERT and UPDATE below ($3 to $15).
-func userArgs(u *iam.User) ([]any, error) {
-	roles := u.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	r, err := json.Marshal(roles)
-	if err != nil {
-		return nil, err
-	}
+// order of the INSERT and UPDATE below ($3 to $14).
+func userArgs(u *iam.User) []any {
 	metadata := string(u.Metadata)
 	if metadata == "" {
 		metadata = "{}"
 	}
 	return []any{u.Email, strings.ToLower(u.Email), u.Username, strings.ToLower(u.Username),
 		u.FirstName, u.LastName, u.FullName, strings.ToLower(u.FirstName), strings.ToLower(u.LastName),
-		strings.ToLower(u.FullName), string(r), metadata, u.Disabled, u.InstanceAdmin}, nil
+		strings.ToLower(u.FullName), metadata, u.Disabled, u.InstanceAdmin}
 }
 
+// CreateUser stores u; its Roles are role bindings, created apart.
 func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
-	args, err := userArgs(u)
-	if err != nil {
-		return iam.Wrap(err, "cannot encode user")
-	}
 	if len(u.Metadata) == 0 {
 		u.Metadata = json.RawMessage("{}")
 	}
 	u.Version = 1
-	args = append([]any{idArg(u.ID), idArg(u.OrgID)}, args...)
+	args := append([]any{idArg(u.ID), idArg(u.OrgID)}, userArgs(u)...)
 	args = append(args, u.Version, micros(u.CreatedAt), micros(u.UpdatedAt), optMicros(u.LastLoginAt))
-	err = q.w.QueryRowContext(ctx, `INSERT INTO users (id, org_id, email, email_norm, username, username_norm,
-		first_name, last_name, full_name, first_norm, last_norm, full_norm, roles, metadata, disabled, instance_admin,
+	err := q.w.QueryRowContext(ctx, `INSERT INTO users (id, org_id, email, email_norm, username, username_norm,
+		first_name, last_name, full_name, first_norm, last_norm, full_norm, metadata, disabled, instance_admin,
 		version, created_at, updated_at, last_login_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING seq`, args...).Scan(&u.Seq)
 	if iam.IsKind(translate(err, "user"), iam.NotFound) {
 		return iam.ErrNotFound("organization")
@@ -77,31 +63,70 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, error) {
 	u, err := scanUser(q.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE org_id = $1 AND id = $2`,
 		idArg(orgID), idArg(id)))
-	return u, translate(err, "user")
+	if err != nil {
+		return nil, translate(err, "user")
+	}
+	return u, q.loadRoles(ctx, orgID, []*iam.User{u})
 }
 
 func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]*iam.User, error) {
 	norm := strings.ToLower(login)
 	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users
-		WHERE email_norm = $1 OR (username_norm = $1 AND username_norm <> '') ORDER BY id LIMIT $2`, norm, n)
+		WHERE email_norm = $1 OR (username_norm = $1 AND username_norm <> '') ORDER BY id LIMIT $2`, norm, limit(n))
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, scanUser, "users")
+	users, err := collect(rows, scanUser, "users")
+	for _, u := range users {
+		if err == nil {
+			err = q.loadRoles(ctx, u.OrgID, []*iam.User{u})
+		}
+	}
+	return users, err
+}
+
+// loadRoles fills in the users' Roles, the keys of their org-scope role
+// bindings, with one query for the whole page.
+func (q *queries) loadRoles(ctx context.Context, orgID iam.ID, users []*iam.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	byID := make(map[iam.ID]*iam.User, len(users))
+	args := []any{idArg(orgID)}
+	marks := make([]string, len(users))
+	for i, u := range users {
+		u.Roles = []string{}
+		byID[u.ID] = u
+		args = append(args, idArg(u.ID))
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := q.r.QueryContext(ctx, `SELECT subject_id, role FROM role_bindings
+		WHERE org_id = $1 AND scope_type = 'org' AND subject_id IN (`+strings.Join(marks, ", ")+`) ORDER BY role`, args...)
+	if err != nil {
+		return translate(err, "role bindings")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id iam.ID
+		var role string
+		if err := rows.Scan(idScan{&id}, &role); err != nil {
+			return translate(err, "role bindings")
+		}
+		if u := byID[id]; u != nil {
+			u.Roles = append(u.Roles, role)
+		}
+	}
+	return translate(rows.Err(), "role bindings")
 }
 
 // UpdateUser writes u if nobody changed it since it was read (Version).
 func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
-	args, err := userArgs(u)
-	if err != nil {
-		return iam.Wrap(err, "cannot encode user")
-	}
-	args = append([]any{idArg(u.OrgID), idArg(u.ID)}, args...)
+	args := append([]any{idArg(u.OrgID), idArg(u.ID)}, userArgs(u)...)
 	args = append(args, u.Version, micros(u.UpdatedAt))
 	res, err := q.w.ExecContext(ctx, `UPDATE users SET email = $3, email_norm = $4, username = $5, username_norm = $6,
 		first_name = $7, last_name = $8, full_name = $9, first_norm = $10, last_norm = $11, full_norm = $12,
-		roles = $13, metadata = $14, disabled = $15, instance_admin = $16, version = version + 1, updated_at = $18
-		WHERE org_id = $1 AND id = $2 AND version = $17`, args...)
+		metadata = $13, disabled = $14, instance_admin = $15, version = version + 1, updated_at = $17
+		WHERE org_id = $1 AND id = $2 AND version = $16`, args...)
 	if err = q.touched(res, err, "user"); !iam.IsKind(err, iam.NotFound) {
 		if err == nil {
 			u.Version++
@@ -118,9 +143,16 @@ func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
 	return iam.ErrNotFound("user")
 }
 
+// DeleteUser removes the user; foreign keys take the password and sessions,
+// and the user's memberships and bindings go in the same transaction.
 func (q *queries) DeleteUser(ctx context.Context, orgID, id iam.ID) error {
-	res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
-	return q.touched(res, err, "user")
+	return q.atomic(ctx, func(q *queries) error {
+		res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+		if err := q.touched(res, err, "user"); err != nil {
+			return err
+		}
+		return q.forgetPrincipal(ctx, orgID, id)
+	})
 }
 
 // ListUsers pages through an organization's users in ID order. Q matches a
@@ -147,7 +179,11 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, scanUser, "users")
+	users, err := collect(rows, scanUser, "users")
+	if err != nil {
+		return nil, err
+	}
+	return users, q.loadRoles(ctx, orgID, users)
 }
 
 func (q *queries) CountUsers(ctx context.Context) (int64, error) {

@@ -61,7 +61,7 @@ func testConcurrency(t *testing.T, newStore NewStore) {
 		var mu sync.Mutex // guards the clock and IDs, not the store
 		var wg sync.WaitGroup
 		errs := make(chan error, workers*each)
-		for range workers {
+		for w := range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -71,7 +71,13 @@ func testConcurrency(t *testing.T, newStore NewStore) {
 					id, _ := iam.NewID(now, rand.Reader)
 					mu.Unlock()
 					e := &iam.AuditEvent{ID: id, OrgID: o.ID, Time: now, ActorType: iam.ActorSystem, Action: "load"}
-					errs <- s.Tx(ctx, func(q iam.Queries) error { return q.AppendAudit(ctx, e) })
+					// Half the workers append inside a caller's transaction,
+					// half alone, where the store makes its own.
+					if w%2 == 0 {
+						errs <- s.Tx(ctx, func(q iam.Queries) error { return q.AppendAudit(ctx, e) })
+					} else {
+						errs <- s.AppendAudit(ctx, e)
+					}
 				}
 			}()
 		}

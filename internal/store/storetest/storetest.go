@@ -27,6 +27,11 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("transactions", func(t *testing.T) { testTx(t, newStore) })
 	t.Run("concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
 	t.Run("tenant isolation", func(t *testing.T) { testIsolation(t, newStore) })
+	t.Run("groups", func(t *testing.T) { testGroups(t, newStore) })
+	t.Run("workspaces and projects", func(t *testing.T) { testWorkspaces(t, newStore) })
+	t.Run("roles", func(t *testing.T) { testRoles(t, newStore) })
+	t.Run("role bindings", func(t *testing.T) { testBindings(t, newStore) })
+	t.Run("access isolation", func(t *testing.T) { testAccessIsolation(t, newStore) })
 }
 
 var ctx = context.Background()
@@ -66,7 +71,7 @@ func newUser(t *testing.T, c *clock, org *iam.Org, email, username string) *iam.
 	t.Helper()
 	now := c.now()
 	return &iam.User{ID: newID(t, now), OrgID: org.ID, Email: email, Username: username,
-		FirstName: "First", LastName: "Last", FullName: "First Last", Roles: []string{"user"},
+		FirstName: "First", LastName: "Last", FullName: "First Last", Roles: []string{},
 		Metadata: json.RawMessage(`{"b": [1, 2], "a": {"nested": true}}`), CreatedAt: now, UpdatedAt: now}
 }
 

@@ -4,7 +4,7 @@
 -- hold lower-cased copies for case-insensitive uniqueness and prefix search.
 
 CREATE TABLE orgs (
-    seq        INTEGER PRIMARY KEY,
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     id         BLOB    NOT NULL UNIQUE,
     name       TEXT    NOT NULL,
     name_norm  TEXT    NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE orgs (
 CREATE UNIQUE INDEX orgs_name_uq ON orgs (name_norm);
 
 CREATE TABLE users (
-    seq            INTEGER PRIMARY KEY,
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
     id             BLOB    NOT NULL UNIQUE,
     org_id         BLOB    NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     email          TEXT    NOT NULL,

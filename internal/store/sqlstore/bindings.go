@@ -1,0 +1,122 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+const bindingCols = `id, org_id, seq, subject_type, subject_id, role, scope_type, scope_id, created_at`
+
+func scanBinding(row interface{ Scan(...any) error }) (*iam.RoleBinding, error) {
+	var b iam.RoleBinding
+	var created int64
+	if err := row.Scan(idScan{&b.ID}, idScan{&b.OrgID}, &b.Seq, &b.SubjectType, idScan{&b.SubjectID}, &b.Role,
+		&b.ScopeType, idScan{&b.ScopeID}, &created); err != nil {
+		return nil, err
+	}
+	b.CreatedAt = fromMicros(created)
+	return &b, nil
+}
+
+func (q *queries) CreateRoleBinding(ctx context.Context, b *iam.RoleBinding) error {
+	err := q.w.QueryRowContext(ctx, `INSERT INTO role_bindings (id, org_id, subject_type, subject_id, role, scope_type, scope_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`, idArg(b.ID), idArg(b.OrgID), b.SubjectType, idArg(b.SubjectID),
+		b.Role, b.ScopeType, idArg(b.ScopeID), micros(b.CreatedAt)).Scan(&b.Seq)
+	if iam.IsKind(translate(err, ""), iam.Conflict) {
+		return &iam.Error{Kind: iam.Conflict, Code: "conflict", Message: "this role is already bound to this subject at this scope"}
+	}
+	return translate(err, "organization")
+}
+
+func (q *queries) GetRoleBinding(ctx context.Context, orgID, id iam.ID) (*iam.RoleBinding, error) {
+	b, err := scanBinding(q.r.QueryRowContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND id = $2`,
+		idArg(orgID), idArg(id)))
+	return b, translate(err, "role binding")
+}
+
+func (q *queries) DeleteRoleBinding(ctx context.Context, orgID, id iam.ID) error {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+	return q.touched(res, err, "role binding")
+}
+
+// bindingWhere turns a filter into a WHERE clause after org_id = $1.
+func bindingWhere(orgID iam.ID, f iam.BindingFilter) (string, []any) {
+	where := `org_id = $1`
+	args := []any{idArg(orgID)}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	if !f.SubjectID.IsZero() {
+		add(`subject_id = $%d`, idArg(f.SubjectID))
+	}
+	if f.Role != "" {
+		add(`role = $%d`, f.Role)
+	}
+	if f.ScopeType != "" {
+		add(`scope_type = $%d`, f.ScopeType)
+	}
+	if !f.ScopeID.IsZero() {
+		add(`scope_id = $%d`, idArg(f.ScopeID))
+	}
+	return where, args
+}
+
+func (q *queries) ListRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
+	where, args := bindingWhere(orgID, f)
+	args = append(args, idArg(f.After), limit(f.Limit))
+	rows, err := q.r.QueryContext(ctx, fmt.Sprintf(`SELECT `+bindingCols+` FROM role_bindings WHERE %s AND id > $%d ORDER BY id LIMIT $%d`,
+		where, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, translate(err, "role bindings")
+	}
+	return collect(rows, scanBinding, "role bindings")
+}
+
+func (q *queries) DeleteRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
+	where, args := bindingWhere(orgID, f)
+	rows, err := q.w.QueryContext(ctx, `DELETE FROM role_bindings WHERE `+where+` RETURNING `+bindingCols, args...)
+	if err != nil {
+		return nil, translate(err, "role bindings")
+	}
+	return collect(rows, scanBinding, "role bindings")
+}
+
+// ListPrincipalBindings unions the principal's own bindings with those of
+// its groups, for compiling its permission snapshot.
+func (q *queries) ListPrincipalBindings(ctx context.Context, orgID, principalID iam.ID) ([]*iam.RoleBinding, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND (subject_id = $2
+		OR subject_id IN (SELECT group_id FROM group_members WHERE org_id = $1 AND principal_id = $2)) ORDER BY id`,
+		idArg(orgID), idArg(principalID))
+	if err != nil {
+		return nil, translate(err, "role bindings")
+	}
+	return collect(rows, scanBinding, "role bindings")
+}
+
+func (q *queries) BumpAuthzVersion(ctx context.Context, orgID iam.ID) (int64, error) {
+	var v int64
+	err := q.w.QueryRowContext(ctx, `UPDATE orgs SET authz_version = authz_version + 1 WHERE id = $1 RETURNING authz_version`,
+		idArg(orgID)).Scan(&v)
+	return v, translate(err, "organization")
+}
+
+func (q *queries) AuthzVersions(ctx context.Context) (map[iam.ID]int64, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT id, authz_version FROM orgs`)
+	if err != nil {
+		return nil, translate(err, "organizations")
+	}
+	defer rows.Close()
+	out := map[iam.ID]int64{}
+	for rows.Next() {
+		var id iam.ID
+		var v int64
+		if err := rows.Scan(idScan{&id}, &v); err != nil {
+			return nil, translate(err, "organizations")
+		}
+		out[id] = v
+	}
+	return out, translate(rows.Err(), "organizations")
+}
