@@ -2,29 +2,9 @@ package authz
 
 import "testing"
 
-func TestMatch(t *testing.T) {
-	cases := []struct {
-		pattern, perm string
-		want          bool
-	}{
-		{"users.read", "users.read", true},
-		{"users.read", "users.readx", false},
-		{"users.read", "users", false},
-		{"users.*", "users.read", true},
-		{"users.*", "users.read.self", true},
-		{"users.*", "usersx.read", false},
-		{"users.*", "users", false},
-		{"*", "anything.at.all", true},
-		{"", "users.read", false},
-	}
-	for _, c := range cases {
-		if got := Match(c.pattern, c.perm); got != c.want {
-			t.Errorf("Match(%q, %q) = %v, want %v", c.pattern, c.perm, got, c.want)
-		}
-	}
-}
-
-func TestAllowed(t *testing.T) {
+// TestOrgRoles checks what the built-in org roles and capabilities grant,
+// bound at org scope.
+func TestOrgRoles(t *testing.T) {
 	cases := []struct {
 		name          string
 		roles         []string
@@ -40,6 +20,7 @@ func TestAllowed(t *testing.T) {
 		{"reader does not update users", []string{RoleReader}, false, UsersUpdate, false},
 		{"reader does not read the audit log", []string{RoleReader}, false, AuditRead, false},
 		{"roles add up", []string{RoleReader, RoleAdmin}, false, UsersCreate, true},
+		{"capabilities count", []string{RoleReader, "REPORT_ADMIN"}, false, AuditRead, true},
 		{"an unknown role grants nothing", []string{"root"}, false, UsersRead, false},
 		{"no roles grant nothing", nil, false, UsersRead, false},
 		{"instance admins manage orgs", nil, true, InstanceOrgs, true},
@@ -47,8 +28,12 @@ func TestAllowed(t *testing.T) {
 		{"an unknown permission is denied", []string{RoleAdmin}, false, "nuclear.launch", false},
 	}
 	for _, c := range cases {
-		if got := Allowed(c.roles, c.instanceAdmin, c.perm); got != c.want {
-			t.Errorf("%s: Allowed(%v, %v, %q) = %v, want %v", c.name, c.roles, c.instanceAdmin, c.perm, got, c.want)
+		var bs []Binding
+		for _, r := range c.roles {
+			bs = append(bs, bind("user", user, r, orgScope))
+		}
+		if got := Compile(bs, BuiltinRole, c.instanceAdmin).Allowed(c.perm, atOrg); got != c.want {
+			t.Errorf("%s: roles %v, instance admin %v, Allowed(%q) = %v, want %v", c.name, c.roles, c.instanceAdmin, c.perm, got, c.want)
 		}
 	}
 }
