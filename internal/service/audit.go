@@ -16,7 +16,7 @@ type Audit struct {
 
 // List returns audit events of the caller's organization.
 func (s *Audit) List(ctx context.Context, f iam.AuditFilter) ([]*iam.AuditEvent, error) {
-	p, err := authorize(ctx, authz.AuditRead)
+	p, err := s.env.authorize(ctx, authz.AuditRead, orgLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Audit) List(ctx context.Context, f iam.AuditFilter) ([]*iam.AuditEvent,
 
 // Verify checks the caller's organization's hash chain.
 func (s *Audit) Verify(ctx context.Context) (*ChainReport, error) {
-	p, err := authorize(ctx, authz.AuditRead)
+	p, err := s.env.authorize(ctx, authz.AuditRead, orgLevel)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func (a *Auth) Signup(ctx context.Context, in Signup) (orgID, userID iam.ID, err
 	}
 	u.InstanceAdmin = n == 0
 	self := &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: org.ID}
-	err = a.env.Store.Tx(ctx, func(q iam.Queries) error {
+	err = a.env.access.tx(ctx, org.ID, func(q iam.Queries) error {
 		// Checked again inside the transaction: two first signups racing
 		// must not both become instance administrators.
 		if n == 0 {
@@ -140,6 +140,7 @@ func (a *Auth) Login(ctx context.Context, in Login) (*Session, error) {
 	if u.Disabled {
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
 	}
+	u.Roles = orgRoles(u.Roles)
 	return a.openSession(ctx, u, "password")
 }
 
@@ -289,7 +290,7 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, 
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
 	}
 	return &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: u.OrgID, SessionID: s.ID, Credential: "session",
-		Roles: u.Roles, InstanceAdmin: u.InstanceAdmin, Name: loginName(u)}, nil
+		Roles: orgRoles(u.Roles), InstanceAdmin: u.InstanceAdmin, Name: loginName(u)}, nil
 }
 
 // session returns an active session, from the cache when it is fresh.

@@ -37,12 +37,18 @@ func newOrg(env *Env, name string, now time.Time) (*iam.Org, error) {
 
 // Create adds an organization (instance administrators only).
 func (s *Orgs) Create(ctx context.Context, in NewOrg) (*iam.Org, error) {
-	p, err := authorize(ctx, authz.InstanceOrgs)
+	p, err := s.env.authorize(ctx, authz.InstanceOrgs, orgLevel)
 	if err != nil {
 		return nil, err
 	}
 	var c checks
 	c.text("name", in.Name, true, 100)
+	if in.Admin != nil {
+		in.Admin.Roles = []string{authz.RoleAdmin}
+		for _, f := range s.users.check(*in.Admin) {
+			c.add("admin."+f.Field, f.Message)
+		}
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
@@ -54,12 +60,11 @@ func (s *Orgs) Create(ctx context.Context, in NewOrg) (*iam.Org, error) {
 	var admin *iam.User
 	var hash string
 	if in.Admin != nil {
-		in.Admin.Roles = []string{authz.RoleAdmin}
 		if admin, hash, err = s.users.prepare(ctx, org.ID, *in.Admin, now); err != nil {
 			return nil, prefixFields(err, "admin.")
 		}
 	}
-	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
+	err = s.env.access.tx(ctx, org.ID, func(q iam.Queries) error {
 		if err := q.CreateOrg(ctx, org); err != nil {
 			return err
 		}
@@ -86,7 +91,7 @@ func (s *Orgs) Create(ctx context.Context, in NewOrg) (*iam.Org, error) {
 // Get returns an organization: the caller's own, or any for instance
 // administrators. Others are not found.
 func (s *Orgs) Get(ctx context.Context, id iam.ID) (*iam.Org, error) {
-	if _, err := authorizeOrg(ctx, authz.OrgsRead, id); err != nil {
+	if _, err := s.authorizeOrg(ctx, authz.OrgsRead, id); err != nil {
 		return nil, err
 	}
 	return s.env.Store.GetOrg(ctx, id)
@@ -94,7 +99,7 @@ func (s *Orgs) Get(ctx context.Context, id iam.ID) (*iam.Org, error) {
 
 // List returns a keyset page of every organization (instance administrators).
 func (s *Orgs) List(ctx context.Context, page iam.Page) ([]*iam.Org, error) {
-	if _, err := authorize(ctx, authz.InstanceOrgs); err != nil {
+	if _, err := s.env.authorize(ctx, authz.InstanceOrgs, orgLevel); err != nil {
 		return nil, err
 	}
 	return s.env.Store.ListOrgs(ctx, page)
@@ -102,7 +107,7 @@ func (s *Orgs) List(ctx context.Context, page iam.Page) ([]*iam.Org, error) {
 
 // Update applies edit to an organization.
 func (s *Orgs) Update(ctx context.Context, id iam.ID, edit func(*OrgUpdate) error) (*iam.Org, error) {
-	if _, err := authorizeOrg(ctx, authz.OrgsUpdate, id); err != nil {
+	if _, err := s.authorizeOrg(ctx, authz.OrgsUpdate, id); err != nil {
 		return nil, err
 	}
 	var out *iam.Org
@@ -142,7 +147,7 @@ func (s *Orgs) Update(ctx context.Context, id iam.ID, edit func(*OrgUpdate) erro
 // administrators; not their own organization). The event is recorded in the
 // administrator's organization, since the deleted one's log goes with it.
 func (s *Orgs) Delete(ctx context.Context, id iam.ID) error {
-	p, err := authorize(ctx, authz.InstanceOrgs)
+	p, err := s.env.authorize(ctx, authz.InstanceOrgs, orgLevel)
 	if err != nil {
 		return err
 	}
@@ -165,18 +170,18 @@ func (s *Orgs) Delete(ctx context.Context, id iam.ID) error {
 // authorizeOrg allows perm on the caller's own organization, and anything
 // on any organization to instance administrators; other organizations are
 // not found, so their existence does not leak.
-func authorizeOrg(ctx context.Context, perm string, id iam.ID) (*iam.Principal, error) {
+func (s *Orgs) authorizeOrg(ctx context.Context, perm string, id iam.ID) (*iam.Principal, error) {
 	p := iam.PrincipalFrom(ctx)
 	if p == nil {
 		return nil, errUnauthenticated
 	}
-	if may(p, authz.InstanceOrgs) {
+	if s.env.may(ctx, authz.InstanceOrgs, orgLevel) {
 		return p, nil
 	}
 	if p.OrgID != id {
 		return nil, iam.ErrNotFound("organization")
 	}
-	return authorize(ctx, perm)
+	return s.env.authorize(ctx, perm, orgLevel)
 }
 
 // prefixFields renames the fields of a validation error, for nested input.

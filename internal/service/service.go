@@ -28,27 +28,43 @@ type Env struct {
 	Now   func() time.Time
 	Rand  io.Reader
 	Log   *slog.Logger
+
+	access *Access // set by New
 }
 
 // Services is the set of use cases the API layers call.
 type Services struct {
-	Auth  *Auth
-	Users *Users
-	Orgs  *Orgs
-	Audit *Audit
-	Keys  *Keys
+	Access     *Access
+	Auth       *Auth
+	Users      *Users
+	Orgs       *Orgs
+	Audit      *Audit
+	Keys       *Keys
+	Groups     *Groups
+	Workspaces *Workspaces
+	Projects   *Projects
+	Roles      *Roles
+	Bindings   *Bindings
 }
 
 // New wires the use cases over env.
 func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Services {
+	env.access = newAccess(env)
 	keys := &Keys{env: env, ring: authn.NewKeyring(sealer), sealer: sealer, signFor: cfg.KeyRotation, verifyFor: cfg.SessionTTL}
 	users := &Users{env: env, hasher: hasher, policy: cfg.PasswordPolicy}
+	roles := &Roles{env: env}
 	return &Services{
-		Auth:  newAuth(env, cfg, hasher, keys, users),
-		Users: users,
-		Orgs:  &Orgs{env: env, users: users},
-		Audit: &Audit{env: env},
-		Keys:  keys,
+		Access:     env.access,
+		Auth:       newAuth(env, cfg, hasher, keys, users),
+		Users:      users,
+		Orgs:       &Orgs{env: env, users: users},
+		Audit:      &Audit{env: env},
+		Keys:       keys,
+		Groups:     &Groups{env: env},
+		Workspaces: newWorkspaces(env),
+		Projects:   newProjects(env),
+		Roles:      roles,
+		Bindings:   &Bindings{env: env, roles: roles},
 	}
 }
 

@@ -48,7 +48,7 @@ type UserUpdate struct {
 
 // Create adds a user to the caller's organization.
 func (s *Users) Create(ctx context.Context, in NewUser) (*iam.User, error) {
-	p, err := authorize(ctx, authz.UsersCreate)
+	p, err := s.env.authorize(ctx, authz.UsersCreate, orgLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Users) Create(ctx context.Context, in NewUser) (*iam.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
+	err = s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
 		return s.insert(ctx, q, u, hash, now)
 	})
 	if err != nil {
@@ -68,11 +68,8 @@ func (s *Users) Create(ctx context.Context, in NewUser) (*iam.User, error) {
 
 // prepare validates in and builds the user and its password hash (hashing
 // happens here, outside any transaction, because it is slow by design).
-func (s *Users) prepare(ctx context.Context, orgID iam.ID, in NewUser, now time.Time) (*iam.User, string, error) {
-	if in.Roles == nil {
-		in.Roles = []string{authz.RoleUser}
-	}
-	in.Roles = uniq(in.Roles)
+// check names every invalid field of a new user.
+func (s *Users) check(in NewUser) checks {
 	var c checks
 	c.email("email", in.Email)
 	c.username(in.Username)
@@ -84,7 +81,15 @@ func (s *Users) prepare(ctx context.Context, orgID iam.ID, in NewUser, now time.
 	if in.Password != "" {
 		c.password(s.policy, in.Password, passwordContext(in.Email, in.Username)...)
 	}
-	if err := c.err(); err != nil {
+	return c
+}
+
+func (s *Users) prepare(ctx context.Context, orgID iam.ID, in NewUser, now time.Time) (*iam.User, string, error) {
+	if in.Roles == nil {
+		in.Roles = []string{authz.RoleUser}
+	}
+	in.Roles = uniq(in.Roles)
+	if err := s.check(in).err(); err != nil {
 		return nil, "", err
 	}
 	var hash string
@@ -107,10 +112,16 @@ func (s *Users) prepare(ctx context.Context, orgID iam.ID, in NewUser, now time.
 	return u, hash, nil
 }
 
-// insert stores a prepared user, its password hash and the audit event.
+// insert stores a prepared user, its org-role bindings, its password hash
+// and the audit event. The caller's transaction must bump the access version.
 func (s *Users) insert(ctx context.Context, q iam.Queries, u *iam.User, hash string, now time.Time, actor ...*iam.Principal) error {
 	if err := q.CreateUser(ctx, u); err != nil {
 		return err
+	}
+	for _, r := range u.Roles {
+		if err := bindOrgRole(ctx, s.env, q, u.OrgID, u.ID, r, now); err != nil {
+			return err
+		}
 	}
 	if hash != "" {
 		if err := q.SetPasswordHash(ctx, u.OrgID, u.ID, hash); err != nil {
@@ -124,11 +135,20 @@ func (s *Users) insert(ctx context.Context, q iam.Queries, u *iam.User, hash str
 
 // Get returns a user of the caller's organization.
 func (s *Users) Get(ctx context.Context, id iam.ID) (*iam.User, error) {
-	p, err := authorizeSelfOr(ctx, authz.UsersRead, id)
+	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.env.Store.GetUser(ctx, p.OrgID, id)
+	return withOrgRoles(s.env.Store.GetUser(ctx, p.OrgID, id))
+}
+
+// withOrgRoles narrows a stored user's role keys to its org roles.
+func withOrgRoles(u *iam.User, err error) (*iam.User, error) {
+	if err != nil {
+		return nil, err
+	}
+	u.Roles = orgRoles(u.Roles)
+	return u, nil
 }
 
 // Current returns the calling user.
@@ -140,16 +160,20 @@ func (s *Users) Current(ctx context.Context) (*iam.User, error) {
 	if p.Kind != iam.KindUser {
 		return nil, iam.E(iam.PermissionDenied, "not_a_user", "the caller is not a user")
 	}
-	return s.env.Store.GetUser(ctx, p.OrgID, p.ID)
+	return withOrgRoles(s.env.Store.GetUser(ctx, p.OrgID, p.ID))
 }
 
 // List returns a keyset page of the caller's organization's users.
 func (s *Users) List(ctx context.Context, f iam.UserFilter) ([]*iam.User, error) {
-	p, err := authorize(ctx, authz.UsersRead)
+	p, err := s.env.authorize(ctx, authz.UsersRead, orgLevel)
 	if err != nil {
 		return nil, err
 	}
-	return s.env.Store.ListUsers(ctx, p.OrgID, f)
+	users, err := s.env.Store.ListUsers(ctx, p.OrgID, f)
+	for _, u := range users {
+		u.Roles = orgRoles(u.Roles)
+	}
+	return users, err
 }
 
 // Update applies edit to the editable fields of a user and stores the
@@ -157,13 +181,13 @@ func (s *Users) List(ctx context.Context, f iam.UserFilter) ([]*iam.User, error)
 // users.update, and nobody may demote or disable themselves (an organization
 // must not lose its last administrator by accident).
 func (s *Users) Update(ctx context.Context, id iam.ID, edit func(*UserUpdate) error) (*iam.User, error) {
-	p, err := authorizeSelfOr(ctx, authz.UsersUpdate, id)
+	p, err := s.env.authorizeSelfOr(ctx, authz.UsersUpdate, id)
 	if err != nil {
 		return nil, err
 	}
 	var out *iam.User
 	err = retryModified(func() error {
-		return s.env.Store.Tx(ctx, func(q iam.Queries) error {
+		return s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
 			u, err := q.GetUser(ctx, p.OrgID, id)
 			if err != nil {
 				return err
@@ -179,6 +203,7 @@ func (s *Users) Update(ctx context.Context, id iam.ID, edit func(*UserUpdate) er
 }
 
 func (s *Users) update(ctx context.Context, q iam.Queries, p *iam.Principal, u *iam.User, edit func(*UserUpdate) error) error {
+	u.Roles = orgRoles(u.Roles)
 	before := *u
 	doc := UserUpdate{Email: u.Email, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
 		FullName: u.FullName, Roles: slices.Clone(u.Roles), Metadata: u.Metadata, Disabled: u.Disabled}
@@ -187,11 +212,14 @@ func (s *Users) update(ctx context.Context, q iam.Queries, p *iam.Principal, u *
 	}
 	doc.Roles, doc.Metadata = uniq(doc.Roles), metadataOrEmpty(doc.Metadata)
 	privileged := !sameSet(doc.Roles, u.Roles) || doc.Disabled != u.Disabled
-	if privileged && !may(p, authz.UsersUpdate) {
+	if privileged && !s.env.may(ctx, authz.UsersUpdate, orgLevel) {
 		return iam.E(iam.PermissionDenied, "forbidden", "only an administrator may change roles or disable a user")
 	}
 	if p.ID == u.ID && ((slices.Contains(u.Roles, authz.RoleAdmin) && !slices.Contains(doc.Roles, authz.RoleAdmin)) || doc.Disabled) {
-		return iam.E(iam.FailedPrecondition, "cannot_demote_self", "you cannot remove your own admin role or disable yourself")
+		return errDemoteSelf
+	}
+	if err := s.env.access.authorizeRoleChange(ctx, u.Roles, doc.Roles); err != nil {
+		return err
 	}
 	var c checks
 	c.email("email", doc.Email)
@@ -215,13 +243,61 @@ func (s *Users) update(ctx context.Context, q iam.Queries, p *iam.Principal, u *
 	if err := q.UpdateUser(ctx, u); err != nil {
 		return err
 	}
+	if err := syncOrgRoles(ctx, s.env, q, u.OrgID, u.ID, before.Roles, u.Roles, now); err != nil {
+		return err
+	}
 	return s.env.record(ctx, q, u.OrgID, now, event{"user.updated", "user", u.ID.String(), changes})
+}
+
+var errDemoteSelf = iam.E(iam.FailedPrecondition, "cannot_demote_self", "you cannot remove your own admin role or disable yourself")
+
+// orgRoles keeps the built-in organization roles among role keys: the
+// "roles" of a user. Capabilities and other roles bound at org scope are
+// managed through their own endpoints.
+func orgRoles(keys []string) []string {
+	out := []string{}
+	for _, k := range keys {
+		if authz.IsRole(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// bindOrgRole grants a user an org-scope role.
+func bindOrgRole(ctx context.Context, env *Env, q iam.Queries, org, user iam.ID, role string, now time.Time) error {
+	id, err := env.newID(now)
+	if err != nil {
+		return err
+	}
+	return q.CreateRoleBinding(ctx, &iam.RoleBinding{ID: id, OrgID: org, SubjectType: iam.SubjectUser, SubjectID: user,
+		Role: role, ScopeType: iam.ScopeOrg, ScopeID: org, CreatedAt: now})
+}
+
+// syncOrgRoles makes a user's org-scope bindings of the given kind of roles
+// go from before to after.
+func syncOrgRoles(ctx context.Context, env *Env, q iam.Queries, org, user iam.ID, before, after []string, now time.Time) error {
+	for _, r := range before {
+		if !slices.Contains(after, r) {
+			if _, err := q.DeleteRoleBindings(ctx, org, iam.BindingFilter{SubjectID: user, Role: r, ScopeType: iam.ScopeOrg}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range after {
+		if !slices.Contains(before, r) {
+			if err := bindOrgRole(ctx, env, q, org, user, r, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Delete removes a user of the caller's organization, with their password
 // and sessions. Nobody may delete themselves.
 func (s *Users) Delete(ctx context.Context, id iam.ID) error {
-	p, err := authorize(ctx, authz.UsersDelete)
+	p, err := s.env.authorize(ctx, authz.UsersDelete, orgLevel)
 	if err != nil {
 		return err
 	}
@@ -229,7 +305,7 @@ func (s *Users) Delete(ctx context.Context, id iam.ID) error {
 		return iam.E(iam.FailedPrecondition, "cannot_delete_self", "you cannot delete yourself")
 	}
 	now := s.env.now()
-	return s.env.Store.Tx(ctx, func(q iam.Queries) error {
+	return s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
 		u, err := q.GetUser(ctx, p.OrgID, id)
 		if err != nil {
 			return err

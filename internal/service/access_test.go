@@ -1,0 +1,70 @@
+package service_test
+
+import (
+	"context"
+	"crypto/rand"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/store/sqlstore"
+)
+
+// TestAnotherNodesGrantArrivesByPolling: node two caches a snapshot; node
+// one changes the user's roles; node two answers from its cache until its
+// poll sees the organization's new access version, then from the change.
+func TestAnotherNodesGrantArrivesByPolling(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	key := make([]byte, 32)
+	rand.Read(key)
+	one, two := node(t, st, clock, key), node(t, st, clock, key)
+
+	org, adminID, err := one.Auth.Signup(ctx, service.Signup{Email: "ada@example.com", Password: "correct horse battery", OrgName: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asAdmin := iam.WithPrincipal(ctx, &iam.Principal{Kind: iam.KindUser, ID: adminID, OrgID: org})
+	uma, err := one.Users.Create(asAdmin, service.NewUser{Email: "uma@example.com", Roles: []string{"reader"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mayCreate := func() bool {
+		t.Helper()
+		d, err := two.Access.Check(asAdmin, uma.ID, "users.create", iam.ScopeOrg, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Allowed
+	}
+	if mayCreate() {
+		t.Fatal("a reader may create users")
+	}
+	if _, err := one.Users.Update(asAdmin, uma.ID, func(u *service.UserUpdate) error {
+		u.Roles = []string{"admin"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if mayCreate() {
+		t.Fatal("node two learnt of the change without polling; this test no longer shows the poll")
+	}
+	pollCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go two.Access.Run(pollCtx, 5*time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); !mayCreate(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("node two never saw the new role")
+		}
+	}
+}

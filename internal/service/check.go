@@ -1,0 +1,164 @@
+package service
+
+import (
+	"context"
+
+	"github.com/wardenhq/warden/internal/authz"
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+// Decision is the answer to "may this principal do that here?", with the
+// bindings that grant it.
+type Decision struct {
+	Allowed bool
+	Because []authz.Binding
+}
+
+// Catalog is every permission Warden guards.
+func (a *Access) Catalog(ctx context.Context) ([]authz.Permission, error) {
+	if _, err := a.authorize(ctx, authz.PermissionsRead, orgLevel); err != nil {
+		return nil, err
+	}
+	return authz.Catalog(), nil
+}
+
+// principalOf makes the principal a user of the caller's organization is.
+func principalOf(ctx context.Context, env *Env, org, id iam.ID) (*iam.Principal, error) {
+	u, err := env.Store.GetUser(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	return &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: org, InstanceAdmin: u.InstanceAdmin}, nil
+}
+
+// Check answers whether principal holds perm at a scope, and why.
+func (a *Access) Check(ctx context.Context, principal iam.ID, perm, scopeType string, scope iam.ID) (*Decision, error) {
+	p, err := a.env.authorize(ctx, authz.AuthzCheck, orgLevel)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := authz.LookupPermission(perm); !ok {
+		return nil, iam.InvalidFields(iam.FieldError{Field: "permission", Message: "unknown permission; see GET /v1/permissions"})
+	}
+	t, err := resolveTarget(ctx, a.env.Store, p.OrgID, scopeType, scope)
+	if err != nil {
+		return nil, err
+	}
+	who, err := principalOf(ctx, a.env, p.OrgID, principal)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.snapshotOf(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	because := s.snap.Explain(perm, t)
+	return &Decision{Allowed: s.snap.Allowed(perm, t), Because: because}, nil
+}
+
+// Permissions lists what a user may do at a scope (their own, or anyone's
+// with users.read).
+func (s *Users) Permissions(ctx context.Context, id iam.ID, scopeType string, scope iam.ID) ([]string, error) {
+	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := resolveTarget(ctx, s.env.Store, p.OrgID, scopeType, scope)
+	if err != nil {
+		return nil, err
+	}
+	who, err := principalOf(ctx, s.env, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.env.access.snapshotOf(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	return snap.snap.Permissions(t), nil
+}
+
+// Projects lists the projects a user can reach, with the role that gives
+// them access.
+func (s *Users) Projects(ctx context.Context, id iam.ID) ([]ProjectAccess, error) {
+	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
+	if err != nil {
+		return nil, err
+	}
+	who, err := principalOf(ctx, s.env, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.env.access.snapshotOf(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	return reachable(ctx, s.env, p.OrgID, snap.snap)
+}
+
+// GroupProjects lists the projects a group's bindings reach.
+func (s *Groups) Projects(ctx context.Context, id iam.ID) ([]ProjectAccess, error) {
+	p, err := s.env.authorize(ctx, authz.GroupsRead, orgLevel)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.env.access.subjectSnapshot(ctx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	return reachable(ctx, s.env, p.OrgID, snap)
+}
+
+// WorkspaceAccess is a user's bindings in one workspace (nil Workspace: at
+// org scope), project bindings counted in their workspace.
+type WorkspaceAccess struct {
+	Workspace *iam.Workspace
+	Bindings  []*iam.RoleBinding
+}
+
+// Access lists a user's bindings, direct and through groups, grouped by
+// workspace.
+func (s *Users) Access(ctx context.Context, id iam.ID) ([]*WorkspaceAccess, error) {
+	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.env.Store.GetUser(ctx, p.OrgID, id); err != nil {
+		return nil, err
+	}
+	bindings, err := s.env.Store.ListPrincipalBindings(ctx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	org := &WorkspaceAccess{}
+	out := []*WorkspaceAccess{org}
+	byWorkspace := map[iam.ID]*WorkspaceAccess{}
+	for _, b := range bindings {
+		var ws iam.ID
+		switch b.ScopeType {
+		case iam.ScopeWorkspace:
+			ws = b.ScopeID
+		case iam.ScopeProject:
+			pr, err := s.env.Store.GetProject(ctx, p.OrgID, b.ScopeID)
+			if err != nil {
+				return nil, err
+			}
+			ws = pr.WorkspaceID
+		default:
+			org.Bindings = append(org.Bindings, b)
+			continue
+		}
+		wa := byWorkspace[ws]
+		if wa == nil {
+			w, err := s.env.Store.GetWorkspace(ctx, p.OrgID, ws)
+			if err != nil {
+				return nil, err
+			}
+			wa = &WorkspaceAccess{Workspace: w}
+			byWorkspace[ws] = wa
+			out = append(out, wa)
+		}
+		wa.Bindings = append(wa.Bindings, b)
+	}
+	return out, nil
+}
