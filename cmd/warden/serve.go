@@ -142,6 +142,9 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	go svc.Keys.Run(bg, time.Minute)
+	// Other nodes' access changes (roles, bindings, memberships) reach this
+	// node within a second; its own apply at once.
+	go svc.Access.Run(bg, time.Second)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

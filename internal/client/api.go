@@ -127,7 +127,8 @@ type AuditEvent struct {
 	Hash      string          `json:"hash"`
 }
 
-// Ref names an actor or a target.
+// Ref names an audit event's actor or target, or a role binding's subject
+// or scope.
 type Ref struct {
 	Type string `json:"type"`
 	ID   string `json:"id"`

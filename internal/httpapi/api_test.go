@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,16 +24,39 @@ import (
 	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
-// api is a real Warden stack on a temporary SQLite database, served by
-// httptest. Every response goes through the OpenAPI contract check.
+// api is a real Warden stack (SQLite store, services, native API) served
+// by httptest. Its client checks every response against openapi.json.
 type api struct {
-	t      testing.TB
 	srv    *httptest.Server
 	server *httpapi.Server
+	store  *sqlstore.Store
+	client *http.Client
+	clock  *clock
 }
 
+// password is good enough for the default policy.
 const password = "correct horse battery"
 
+// clock is the services' clock: real time plus an offset tests may move.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// newTestAPI builds the whole stack on a fresh database in t's temporary
+// directory. Password hashing uses cheap parameters.
 func newTestAPI(t testing.TB) *api {
 	t.Helper()
 	ctx := context.Background()
@@ -44,14 +69,17 @@ func newTestAPI(t testing.TB) *api {
 		t.Fatal(err)
 	}
 	key := make([]byte, 32)
-	rand.Read(key)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
 	sealer, err := authn.NewSealer(key, rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hasher := authn.NewHasher(authn.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2, rand.Reader)
-	svc := service.New(&service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log},
+	clk := &clock{}
+	svc := service.New(&service.Env{Store: st, Now: clk.now, Rand: rand.Reader, Log: log},
 		service.Config{Issuer: "warden-test", SessionTTL: time.Hour, KeyRotation: 24 * time.Hour,
 			PasswordPolicy: authn.DefaultPasswordPolicy}, hasher, sealer)
 	if err := svc.Keys.Ensure(ctx); err != nil {
@@ -60,27 +88,35 @@ func newTestAPI(t testing.TB) *api {
 	server := httpapi.New(httpapi.Config{}, svc, st, log, prometheus.NewRegistry())
 	srv := httptest.NewServer(server)
 	t.Cleanup(srv.Close)
-	return &api{t: t, srv: srv, server: server}
+	client := &http.Client{
+		Transport: contractTransport{base: srv.Client().Transport},
+		// Every answer is checked as it is: a redirect would hide one.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       30 * time.Second,
+	}
+	return &api{srv: srv, server: server, store: st, client: client, clock: clk}
 }
 
 // req describes one request; zero fields are left out.
 type req struct {
 	method, path string
-	token        string // sent as Authorization: Bearer
-	header       map[string]string
-	body         any    // encoded as JSON unless it is a string or []byte
-	ctype        string // default application/json when there is a body
+	token        string            // sent as Authorization: Bearer <token>
+	header       map[string]string // more headers; they win over token
+	body         any               // JSON-encoded unless a string or []byte
+	ctype        string            // default application/json when there is a body
 }
 
+// resp is a response whose body has been read.
 type resp struct {
 	status int
 	header http.Header
 	body   []byte
 }
 
-// do sends r and checks the response against the OpenAPI document.
-func (a *api) do(r req) *resp {
-	a.t.Helper()
+// do sends r through the contract-checking client: a response that breaks
+// openapi.json fails the test here.
+func (a *api) do(t testing.TB, r req) *resp {
+	t.Helper()
 	var body io.Reader
 	switch b := r.body.(type) {
 	case nil:
@@ -91,13 +127,13 @@ func (a *api) do(r req) *resp {
 	default:
 		enc, err := json.Marshal(b)
 		if err != nil {
-			a.t.Fatal(err)
+			t.Fatal(err)
 		}
 		body = bytes.NewReader(enc)
 	}
 	hr, err := http.NewRequest(r.method, a.srv.URL+r.path, body)
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if r.body != nil {
 		ct := r.ctype
@@ -112,37 +148,60 @@ func (a *api) do(r req) *resp {
 	for k, v := range r.header {
 		hr.Header.Set(k, v)
 	}
-	res, err := a.srv.Client().Do(hr)
+	res, err := a.client.Do(hr)
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatalf("%s %s: %v", r.method, r.path, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatal(err)
 	}
-	out := &resp{status: res.StatusCode, header: res.Header, body: data}
-	checkContract(a.t, r.method, r.path, out)
-	return out
+	return &resp{status: res.StatusCode, header: res.Header, body: data}
 }
 
 // into decodes the body into v.
-func (r *resp) into(t testing.TB, v any) {
+func (r *resp) into(t testing.TB, v any) *resp {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decoding %s: %v", r.body, err)
 	}
+	return r
+}
+
+// problemBody is an RFC 9457 problem as the API writes it.
+type problemBody struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+func (r *resp) problem() problemBody {
+	var p problemBody
+	json.Unmarshal(r.body, &p)
+	return p
 }
 
 // code is the problem code of an error response.
-func (r *resp) code() string {
-	var p struct{ Code string }
-	json.Unmarshal(r.body, &p)
-	return p.Code
+func (r *resp) code() string { return r.problem().Code }
+
+// fields are the fields a problem names.
+func (r *resp) fields() []string {
+	var out []string
+	for _, e := range r.problem().Errors {
+		out = append(out, e.Field)
+	}
+	return out
 }
 
-// want fails unless the response has status and, when code is given, that
-// problem code.
+// want fails unless the response has status and, when given, that problem
+// code.
 func (r *resp) want(t testing.TB, status int, code ...string) *resp {
 	t.Helper()
 	if r.status != status || (len(code) > 0 && r.code() != code[0]) {
@@ -151,24 +210,101 @@ func (r *resp) want(t testing.TB, status int, code ...string) *resp {
 	return r
 }
 
+// naming fails unless the problem names every field given.
+func (r *resp) naming(t testing.TB, fields ...string) *resp {
+	t.Helper()
+	got := r.fields()
+	for _, f := range fields {
+		if !slices.Contains(got, f) {
+			t.Fatalf("the problem names %v, not %q: %s", got, f, r.body)
+		}
+	}
+	return r
+}
+
+// has fails unless the body contains every string given.
+func (r *resp) has(t testing.TB, subs ...string) *resp {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(string(r.body), s) {
+			t.Fatalf("the body lacks %q: %s", s, r.body)
+		}
+	}
+	return r
+}
+
+// id is the "id" of a JSON object body.
+func (r *resp) id(t testing.TB) string {
+	t.Helper()
+	var v struct {
+		ID string `json:"id"`
+	}
+	r.into(t, &v)
+	if v.ID == "" {
+		t.Fatalf("no id in %s", r.body)
+	}
+	return v.ID
+}
+
+// scenario is one row of a table of API calls, run in order (pocketbase's
+// tests.ApiScenario): what to send, and what must come back.
+type scenario struct {
+	name   string
+	method string
+	path   string
+	token  string
+	header map[string]string
+	body   any
+	ctype  string
+
+	status int
+	code   string   // the problem code, for errors
+	fields []string // fields the problem must name
+	has    []string // substrings the body must contain
+	check  func(t *testing.T, r *resp)
+}
+
+// run plays the scenarios in order, each as a subtest named for it.
+func (a *api) run(t *testing.T, scenarios []scenario) {
+	t.Helper()
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			r := a.do(t, req{method: sc.method, path: sc.path, token: sc.token, header: sc.header, body: sc.body, ctype: sc.ctype})
+			if sc.code != "" {
+				r.want(t, sc.status, sc.code)
+			} else {
+				r.want(t, sc.status)
+			}
+			r.naming(t, sc.fields...)
+			for _, s := range sc.has {
+				if !strings.Contains(string(r.body), s) {
+					t.Errorf("the body lacks %q: %s", s, r.body)
+				}
+			}
+			if sc.check != nil {
+				sc.check(t, r)
+			}
+		})
+	}
+}
+
 // actor is a logged-in user.
 type actor struct {
 	id, org, email, token string
 }
 
-// signup creates the instance's first organization and logs its
-// administrator (also instance administrator) in.
-func (a *api) signup() actor {
-	a.t.Helper()
-	var out struct{ UserID, OrgID string }
-	a.do(req{method: "POST", path: "/v1/signup", body: map[string]string{
-		"email": "ada@example.com", "password": password, "full_name": "Ada Lovelace", "org_name": "Analytical"}}).
-		want(a.t, 201).into(a.t, &out)
-	return a.login("ada@example.com", password)
+// signup creates the instance's first organization, "Analytical", and logs
+// its administrator, ada@example.com (also the instance administrator), in.
+func (a *api) signup(t testing.TB) actor {
+	t.Helper()
+	a.do(t, req{method: "POST", path: "/v1/signup", body: map[string]string{
+		"email": "ada@example.com", "password": password, "full_name": "Ada Lovelace", "org_name": "Analytical"}}).want(t, 201)
+	return a.login(t, "ada@example.com", password)
 }
 
-func (a *api) login(login, pw string) actor {
-	a.t.Helper()
+// login opens a session and returns its user and token.
+func (a *api) login(t testing.TB, login, pw string) actor {
+	t.Helper()
 	var out struct {
 		User struct {
 			ID    string `json:"id"`
@@ -177,24 +313,140 @@ func (a *api) login(login, pw string) actor {
 		} `json:"user"`
 		AccessToken string `json:"access_token"`
 	}
-	a.do(req{method: "POST", path: "/v1/login", body: map[string]string{"login": login, "password": pw}}).
-		want(a.t, 200).into(a.t, &out)
+	a.do(t, req{method: "POST", path: "/v1/login", body: map[string]string{"login": login, "password": pw}}).
+		want(t, 200).into(t, &out)
 	return actor{id: out.User.ID, org: out.User.OrgID, email: out.User.Email, token: out.AccessToken}
 }
 
-// member creates a user with role in admin's organization and logs them in.
-func (a *api) member(admin actor, email, role string) actor {
-	a.t.Helper()
-	a.do(req{method: "POST", path: "/v1/users", token: admin.token, body: map[string]any{
-		"email": email, "password": password, "roles": []string{role}}}).want(a.t, 201)
-	return a.login(email, password)
+// member creates a user of admin's organization with the given org roles
+// (none at all when roles is empty) and logs them in.
+func (a *api) member(t testing.TB, admin actor, email string, roles ...string) actor {
+	t.Helper()
+	if roles == nil {
+		roles = []string{}
+	}
+	a.do(t, req{method: "POST", path: "/v1/users", token: admin.token, body: map[string]any{
+		"email": email, "password": password, "roles": roles}}).want(t, 201)
+	return a.login(t, email, password)
 }
 
 // otherOrg creates a second organization through the instance
-// administrator and logs its (non-instance) administrator in.
-func (a *api) otherOrg(instanceAdmin actor) actor {
-	a.t.Helper()
-	a.do(req{method: "POST", path: "/v1/orgs", token: instanceAdmin.token, body: map[string]any{
-		"name": "Other Org", "admin": map[string]string{"email": "boss@other.example", "password": password}}}).want(a.t, 201)
-	return a.login("boss@other.example", password)
+// administrator, with an administrator of its own, and logs that
+// (non-instance) administrator in.
+func (a *api) otherOrg(t testing.TB, instanceAdmin actor, name, adminEmail string) actor {
+	t.Helper()
+	a.do(t, req{method: "POST", path: "/v1/orgs", token: instanceAdmin.token, body: map[string]any{
+		"name": name, "admin": map[string]string{"email": adminEmail, "password": password}}}).want(t, 201)
+	return a.login(t, adminEmail, password)
+}
+
+// create POSTs body to path as token and returns the new object's id.
+func (a *api) create(t testing.TB, token, path string, body any) string {
+	t.Helper()
+	return a.do(t, req{method: "POST", path: path, token: token, body: body}).want(t, 201).id(t)
+}
+
+// world is an organization with one object of every kind, for the tests
+// that walk the route table.
+type world struct {
+	root      actor  // instance administrator and org admin
+	target    actor  // a plain user the others act on
+	group     string // target is a member
+	workspace string // target is a member
+	project   string // in workspace; target is a member
+	role      string // a custom role's key
+	binding   string // target holds role at workspace
+}
+
+// newWorld builds a world in a fresh instance.
+func newWorld(t testing.TB, a *api) world {
+	t.Helper()
+	w := world{root: a.signup(t)}
+	w.target = a.member(t, w.root, "target@example.com", "user")
+	tok := w.root.token
+	w.group = a.create(t, tok, "/v1/groups", map[string]string{"name": "Engineers"})
+	a.do(t, req{method: "PUT", path: "/v1/groups/" + w.group + "/members/" + w.target.id, token: tok}).want(t, 201)
+	w.workspace = a.create(t, tok, "/v1/workspaces", map[string]string{"title": "Research Lab"})
+	a.do(t, req{method: "PUT", path: "/v1/workspaces/" + w.workspace + "/members/" + w.target.id, token: tok,
+		body: map[string]string{"role": "reader"}}).want(t, 200)
+	w.project = a.create(t, tok, "/v1/projects", map[string]string{"workspace_id": w.workspace, "name": "Telescope"})
+	a.do(t, req{method: "PUT", path: "/v1/projects/" + w.project + "/members/" + w.target.id, token: tok,
+		body: map[string]string{"role": "member"}}).want(t, 200)
+	var role struct{ Key string }
+	a.do(t, req{method: "POST", path: "/v1/roles", token: tok, body: map[string]any{
+		"name": "Auditor", "description": "reads the log", "permissions": []string{"audit.read", "users.read"}}}).
+		want(t, 201).into(t, &role)
+	w.role = role.Key
+	w.binding = a.create(t, tok, "/v1/role-bindings", map[string]any{
+		"subject": map[string]string{"type": "user", "id": w.target.id}, "role": w.role,
+		"scope": map[string]string{"type": "workspace", "id": w.workspace}})
+	return w
+}
+
+// fill puts the world's IDs into a route pattern's wildcards.
+func (w world) fill(pattern string) string {
+	id := ""
+	switch {
+	case strings.HasPrefix(pattern, "/v1/users/"):
+		id = w.target.id
+	case strings.HasPrefix(pattern, "/v1/orgs/"):
+		id = w.root.org
+	case strings.HasPrefix(pattern, "/v1/groups/"):
+		id = w.group
+	case strings.HasPrefix(pattern, "/v1/workspaces/"):
+		id = w.workspace
+	case strings.HasPrefix(pattern, "/v1/projects/"):
+		id = w.project
+	case strings.HasPrefix(pattern, "/v1/role-bindings/"):
+		id = w.binding
+	}
+	return strings.NewReplacer("{id}", id, "{key}", w.role, "{principal_id}", w.target.id).Replace(pattern)
+}
+
+// validRequest is a request each route accepts from a caller allowed to
+// make it, so that a refusal is about who asks, not what they send.
+func (w world) validRequest(method, pattern string) req {
+	r := req{method: method, path: w.fill(pattern)}
+	switch method + " " + pattern {
+	case "POST /v1/signup":
+		r.body = map[string]string{"email": "x@example.com", "password": password, "org_name": "X"}
+	case "POST /v1/login":
+		r.body = map[string]string{"login": "x@example.com", "password": password}
+	case "POST /v1/users":
+		r.body = map[string]string{"email": "new@example.com"}
+	case "PATCH /v1/users/{id}":
+		r.body, r.ctype = `{"full_name": "Changed"}`, "application/merge-patch+json"
+	case "PATCH /v1/users/{id}/capabilities":
+		r.body, r.ctype = `[{"op": "add", "path": "/capabilities/-", "value": "HELPDESK"}]`, "application/json-patch+json"
+	case "POST /v1/orgs":
+		r.body = map[string]string{"name": "New Org"}
+	case "PATCH /v1/orgs/{id}":
+		r.body, r.ctype = `{"name": "Changed Org"}`, "application/merge-patch+json"
+	case "POST /v1/roles":
+		r.body = map[string]any{"name": "Helper", "permissions": []string{"users.read"}}
+	case "PUT /v1/roles/{key}":
+		r.body = map[string]any{"name": "Changed", "permissions": []string{"users.read"}}
+	case "PATCH /v1/roles/{key}":
+		r.body, r.ctype = `{"description": "changed"}`, "application/merge-patch+json"
+	case "POST /v1/role-bindings":
+		r.body = map[string]any{"subject": map[string]string{"type": "user", "id": w.target.id}, "role": "project.admin",
+			"scope": map[string]string{"type": "workspace", "id": w.workspace}}
+	case "GET /v1/authz/check":
+		r.path += "?principal=" + w.target.id + "&permission=users.read"
+	case "POST /v1/groups":
+		r.body = map[string]string{"name": "New group"}
+	case "PATCH /v1/groups/{id}":
+		r.body, r.ctype = `{"description": "changed"}`, "application/merge-patch+json"
+	case "POST /v1/workspaces":
+		r.body = map[string]string{"title": "New workspace"}
+	case "PATCH /v1/workspaces/{id}":
+		r.body, r.ctype = `{"title": "Changed"}`, "application/merge-patch+json"
+	case "PUT /v1/workspaces/{id}/members/{principal_id}", "PUT /v1/projects/{id}/members/{principal_id}":
+		r.body = map[string]string{"role": "owner"}
+	case "POST /v1/projects":
+		r.body = map[string]string{"workspace_id": w.workspace, "name": "New project"}
+	case "PATCH /v1/projects/{id}":
+		r.body, r.ctype = `{"description": "changed"}`, "application/merge-patch+json"
+	}
+	return r
 }

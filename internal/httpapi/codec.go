@@ -82,21 +82,22 @@ func unmarshalStrict(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var iamErr *iam.Error
+		if errors.As(err, &iamErr) { // from a field's UnmarshalText, such as a bad ID
+			return textFieldError(b, reflect.TypeOf(v), iamErr)
+		}
 		return jsonError(err)
 	}
 	if dec.More() {
 		return iam.E(iam.Invalid, "malformed_json", "the body holds more than one JSON value")
 	}
-	return nil
+	return checkKeys(b, reflect.TypeOf(v))
 }
 
 func jsonError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
-	var iamErr *iam.Error
 	switch {
-	case errors.As(err, &iamErr): // from a field's UnmarshalText, such as a bad ID
-		return iamErr
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
@@ -107,9 +108,7 @@ func jsonError(err error) error {
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return iam.E(iam.Invalid, "malformed_json", "the body is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &iam.Error{Kind: iam.Invalid, Code: "unknown_field", Message: "the body has a field this endpoint does not take",
-			Fields: []iam.FieldError{{Field: field, Message: "is not a known field"}}}
+		return unknownField(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 	}
 	return iam.E(iam.Invalid, "malformed_json", "the body could not be decoded")
 }
@@ -145,14 +144,26 @@ func readPatch(r *http.Request) (func(doc any) error, error) {
 	if err != nil {
 		return nil, err
 	}
+	return patchFromBody(mt, body)
+}
+
+// maxCopyGrowth bounds what a JSON Patch's copy operations may add, so a
+// short patch of copies that each double the document cannot make a huge
+// one (no document Warden patches is near this size).
+const maxCopyGrowth = 256 << 10
+
+// patchFromBody is readPatch for a body already read.
+func patchFromBody(mt string, body []byte) (func(doc any) error, error) {
 	var apply func(current []byte) ([]byte, error)
 	if mt == typeJSONPatch {
 		ops, err := jsonpatch.DecodePatch(body)
-		if err != nil {
+		if err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) {
 			return nil, iam.E(iam.Invalid, "invalid_patch", "the body is not a JSON Patch document (an array of operations)")
 		}
+		opts := jsonpatch.NewApplyOptions()
+		opts.AccumulatedCopySizeLimit = maxCopyGrowth
 		apply = func(current []byte) ([]byte, error) {
-			patched, err := ops.Apply(current)
+			patched, err := ops.ApplyWithOptions(current, opts)
 			if errors.Is(err, jsonpatch.ErrTestFailed) {
 				return nil, iam.E(iam.Conflict, "patch_test_failed", "a test operation of the patch failed")
 			}

@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
@@ -37,6 +39,35 @@ func (q *query) fail(name, msg string) {
 }
 
 func (q *query) str(name string) string { return q.r.URL.Query().Get(name) }
+
+// bool reads an optional true/false parameter.
+func (q *query) bool(name string) bool {
+	switch q.str(name) {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	q.fail(name, "must be true or false")
+	return false
+}
+
+// includes reads include=a,b, allowing only the names given.
+func (q *query) includes(allowed ...string) map[string]bool {
+	out := map[string]bool{}
+	v := q.str("include")
+	if v == "" {
+		return out
+	}
+	for _, name := range strings.Split(v, ",") {
+		if !slices.Contains(allowed, name) {
+			q.fail("include", "may name only "+strings.Join(allowed, ", "))
+			return out
+		}
+		out[name] = true
+	}
+	return out
+}
 
 // limit is the page size: default 50, at most 1000.
 func (q *query) limit() int {

@@ -14,8 +14,12 @@ type Route struct {
 	// act on their own record without it; "" means any authenticated caller.
 	Permission string
 	Self       bool
-	Public     bool // no authentication at all
-	handle     func(http.ResponseWriter, *http.Request) error
+	// Scope is where Permission is checked: "" for the organization,
+	// "workspace"/"project" for the one the path names, "body" for the one
+	// the request body names, "binding" for the binding's own scope.
+	Scope  string
+	Public bool // no authentication at all
+	handle func(http.ResponseWriter, *http.Request) error
 }
 
 // routeTable lists every route of the native API.
@@ -47,5 +51,49 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "GET", Path: "/v1/audit-events", Permission: authz.AuditRead, handle: s.listAudit},
 		{Method: "GET", Path: "/v1/audit-events/verify", Permission: authz.AuditRead, handle: s.verifyAudit},
+
+		{Method: "GET", Path: "/v1/users/{id}/capabilities", Permission: authz.UsersRead, Self: true, handle: s.getCapabilities},
+		{Method: "PATCH", Path: "/v1/users/{id}/capabilities", Permission: authz.UsersCapabilities, handle: s.patchCapabilities},
+		{Method: "GET", Path: "/v1/users/{id}/permissions", Permission: authz.UsersRead, Self: true, handle: s.userPermissions},
+		{Method: "GET", Path: "/v1/users/{id}/projects", Permission: authz.UsersRead, Self: true, handle: s.userProjects},
+
+		{Method: "GET", Path: "/v1/permissions", Permission: authz.PermissionsRead, handle: s.listPermissions},
+		{Method: "GET", Path: "/v1/roles", Permission: authz.RolesRead, handle: s.listRoles},
+		{Method: "POST", Path: "/v1/roles", Permission: authz.RolesCreate, handle: s.createRole},
+		{Method: "GET", Path: "/v1/roles/{key}", Permission: authz.RolesRead, handle: s.getRole},
+		{Method: "PUT", Path: "/v1/roles/{key}", Permission: authz.RolesUpdate, handle: s.replaceRole},
+		{Method: "PATCH", Path: "/v1/roles/{key}", Permission: authz.RolesUpdate, handle: s.patchRole},
+		{Method: "DELETE", Path: "/v1/roles/{key}", Permission: authz.RolesDelete, handle: s.deleteRole},
+		{Method: "GET", Path: "/v1/role-bindings", Permission: authz.RoleBindingsRead, handle: s.listBindings},
+		{Method: "POST", Path: "/v1/role-bindings", Permission: authz.RoleBindingsCreate, Scope: "body", handle: s.createBinding},
+		{Method: "DELETE", Path: "/v1/role-bindings/{id}", Permission: authz.RoleBindingsDelete, Scope: "binding", handle: s.deleteBinding},
+		{Method: "GET", Path: "/v1/authz/check", Permission: authz.AuthzCheck, handle: s.authzCheck},
+
+		{Method: "GET", Path: "/v1/groups", Permission: authz.GroupsRead, handle: s.listGroups},
+		{Method: "POST", Path: "/v1/groups", Permission: authz.GroupsCreate, handle: s.createGroup},
+		{Method: "GET", Path: "/v1/groups/{id}", Permission: authz.GroupsRead, handle: s.getGroup},
+		{Method: "PATCH", Path: "/v1/groups/{id}", Permission: authz.GroupsUpdate, handle: s.patchGroup},
+		{Method: "DELETE", Path: "/v1/groups/{id}", Permission: authz.GroupsDelete, handle: s.deleteGroup},
+		{Method: "GET", Path: "/v1/groups/{id}/members", Permission: authz.GroupsRead, handle: s.listGroupMembers},
+		{Method: "PUT", Path: "/v1/groups/{id}/members/{principal_id}", Permission: authz.GroupsMembers, handle: s.putGroupMember},
+		{Method: "DELETE", Path: "/v1/groups/{id}/members/{principal_id}", Permission: authz.GroupsMembers, handle: s.deleteGroupMember},
+
+		{Method: "GET", Path: "/v1/workspaces", handle: s.listWorkspaces},
+		{Method: "POST", Path: "/v1/workspaces", Permission: authz.WorkspacesCreate, handle: s.createWorkspace},
+		{Method: "GET", Path: "/v1/workspaces/{id}", Permission: authz.WorkspacesRead, Scope: "workspace", handle: s.getWorkspace},
+		{Method: "PATCH", Path: "/v1/workspaces/{id}", Permission: authz.WorkspacesUpdate, Scope: "workspace", handle: s.patchWorkspace},
+		{Method: "DELETE", Path: "/v1/workspaces/{id}", Permission: authz.WorkspacesDelete, Scope: "workspace", handle: s.deleteWorkspace},
+		{Method: "GET", Path: "/v1/workspaces/{id}/members", Permission: authz.WorkspacesRead, Scope: "workspace", handle: s.workspaceMembers().listHandler},
+		{Method: "PUT", Path: "/v1/workspaces/{id}/members/{principal_id}", Permission: authz.WorkspacesMembers, Scope: "workspace", handle: s.workspaceMembers().putHandler},
+		{Method: "DELETE", Path: "/v1/workspaces/{id}/members/{principal_id}", Permission: authz.WorkspacesMembers, Scope: "workspace", handle: s.workspaceMembers().deleteHandler},
+
+		{Method: "GET", Path: "/v1/projects", handle: s.listProjects},
+		{Method: "POST", Path: "/v1/projects", Permission: authz.ProjectsCreate, Scope: "body", handle: s.createProject},
+		{Method: "GET", Path: "/v1/projects/{id}", Permission: authz.ProjectsRead, Scope: "project", handle: s.getProject},
+		{Method: "PATCH", Path: "/v1/projects/{id}", Permission: authz.ProjectsUpdate, Scope: "project", handle: s.patchProject},
+		{Method: "DELETE", Path: "/v1/projects/{id}", Permission: authz.ProjectsDelete, Scope: "project", handle: s.deleteProject},
+		{Method: "GET", Path: "/v1/projects/{id}/members", Permission: authz.ProjectsRead, Scope: "project", handle: s.projectMembers().listHandler},
+		{Method: "PUT", Path: "/v1/projects/{id}/members/{principal_id}", Permission: authz.ProjectsMembers, Scope: "project", handle: s.projectMembers().putHandler},
+		{Method: "DELETE", Path: "/v1/projects/{id}/members/{principal_id}", Permission: authz.ProjectsMembers, Scope: "project", handle: s.projectMembers().deleteHandler},
 	}
 }

@@ -68,19 +68,6 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.svc.Users.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toUserJSON(u))
-	return nil
-}
-
 func (s *Server) currentUser(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.svc.Users.Current(r.Context())
 	if err != nil {

@@ -5,18 +5,25 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"testing"
 )
 
 type userBody struct {
-	ID        string          `json:"id"`
-	Email     string          `json:"email"`
-	Username  string          `json:"username"`
-	FullName  string          `json:"full_name"`
-	Roles     []string        `json:"roles"`
-	Metadata  json.RawMessage `json:"metadata"`
-	Disabled  bool            `json:"disabled"`
-	CreatedAt string          `json:"created_at"`
+	ID            string          `json:"id"`
+	OrgID         string          `json:"org_id"`
+	Email         string          `json:"email"`
+	Username      string          `json:"username"`
+	FirstName     string          `json:"first_name"`
+	LastName      string          `json:"last_name"`
+	FullName      string          `json:"full_name"`
+	Roles         []string        `json:"roles"`
+	Metadata      json.RawMessage `json:"metadata"`
+	Disabled      bool            `json:"disabled"`
+	InstanceAdmin bool            `json:"instance_admin"`
+	CreatedAt     string          `json:"created_at"`
+	UpdatedAt     string          `json:"updated_at"`
+	LastLoginAt   *string         `json:"last_login_at"`
 }
 
 type userPage struct {
@@ -24,6 +31,7 @@ type userPage struct {
 	NextCursor *string    `json:"next_cursor"`
 }
 
+// sameJSON fails unless got and want are the same JSON value.
 func sameJSON(t *testing.T, got json.RawMessage, want string) {
 	t.Helper()
 	var g, w any
@@ -32,126 +40,212 @@ func sameJSON(t *testing.T, got json.RawMessage, want string) {
 	}
 }
 
-func TestUsersCRUD(t *testing.T) {
-	a := newTestAPI(t)
-	admin := a.signup()
-	var bob userBody
-	r := a.do(req{method: "POST", path: "/v1/users", token: admin.token, body: map[string]any{
-		"email": "Bob@Example.com", "username": "bob", "first_name": "Bob", "last_name": "Builder",
-		"roles": []string{"user"}, "metadata": map[string]any{"team": map[string]any{"name": "core", "tags": []int{1, 2}}}}}).want(t, 201)
-	r.into(t, &bob)
-	if r.header.Get("Location") != "/v1/users/"+bob.ID || bob.FullName != "Bob Builder" {
-		t.Fatalf("Location %q, full_name %q", r.header.Get("Location"), bob.FullName)
+// user decodes a user body and checks a field of it.
+func user(check func(t *testing.T, u userBody)) func(t *testing.T, r *resp) {
+	return func(t *testing.T, r *resp) {
+		t.Helper()
+		var u userBody
+		r.into(t, &u)
+		check(t, u)
 	}
-	sameJSON(t, bob.Metadata, `{"team":{"name":"core","tags":[1,2]}}`)
+}
 
-	t.Run("a duplicate email in another case conflicts", func(t *testing.T) {
-		a.do(req{method: "POST", path: "/v1/users", token: admin.token, body: map[string]string{"email": "BOB@example.com"}}).
-			want(t, 409, "conflict")
+func TestUsersCRUD(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t)
+	admin := a.signup(t)
+	tok := admin.token
+	var bob userBody
+	metadata := `{"team": {"name": "core", "tags": [1, 2.5, "x", null, true]}, "empty": {}, "list": [[]]}`
+	a.run(t, []scenario{
+		{name: "create answers 201 with Location", method: "POST", path: "/v1/users", token: tok,
+			body: `{"email": "Bob@Example.com", "username": "bob", "first_name": "Bob", "last_name": "Builder",
+				"roles": ["user"], "metadata": ` + metadata + `}`,
+			status: 201, check: func(t *testing.T, r *resp) {
+				r.into(t, &bob)
+				if r.header.Get("Location") != "/v1/users/"+bob.ID {
+					t.Errorf("Location %q", r.header.Get("Location"))
+				}
+				if bob.FullName != "Bob Builder" || bob.OrgID != admin.org || bob.LastLoginAt != nil || bob.CreatedAt != bob.UpdatedAt ||
+					!slices.Equal(bob.Roles, []string{"user"}) || bob.Disabled || bob.InstanceAdmin {
+					t.Errorf("created %+v", bob)
+				}
+				sameJSON(t, bob.Metadata, metadata)
+			}},
+		{name: "roles default to user and metadata to {}", method: "POST", path: "/v1/users", token: tok,
+			body: map[string]string{"email": "plain@example.com"}, status: 201, check: user(func(t *testing.T, u userBody) {
+				if !slices.Equal(u.Roles, []string{"user"}) || string(u.Metadata) != "{}" {
+					t.Errorf("created %+v", u)
+				}
+			})},
+		{name: "a duplicate email in another case conflicts", method: "POST", path: "/v1/users", token: tok,
+			body: map[string]string{"email": "BOB@example.com"}, status: 409, code: "conflict"},
+		{name: "a duplicate username in another case conflicts", method: "POST", path: "/v1/users", token: tok,
+			body: map[string]string{"email": "bob2@example.com", "username": "BOB"}, status: 409, code: "conflict"},
+		{name: "invalid fields are all named", method: "POST", path: "/v1/users", token: tok,
+			body:   map[string]any{"email": "nope", "username": "has space", "roles": []string{"emperor"}, "metadata": []int{1}, "password": "short"},
+			status: 400, code: "validation_failed", fields: []string{"email", "username", "roles", "metadata", "password"}},
+		{name: "metadata must be an object", method: "POST", path: "/v1/users", token: tok,
+			body: `{"email": "m@example.com", "metadata": "x"}`, status: 400, code: "validation_failed", fields: []string{"metadata"}},
 	})
-	t.Run("get returns what was created", func(t *testing.T) {
-		var got userBody
-		a.do(req{method: "GET", path: "/v1/users/" + bob.ID, token: admin.token}).want(t, 200).into(t, &got)
-		if got.Email != "Bob@Example.com" || got.Username != "bob" {
-			t.Fatalf("got %+v", got)
-		}
-	})
-	t.Run("merge patch changes fields and edits metadata", func(t *testing.T) {
-		var got userBody
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/merge-patch+json",
-			body: `{"full_name": "Robert", "metadata": {"team": {"tags": null}, "desk": 7}}`}).want(t, 200).into(t, &got)
-		if got.FullName != "Robert" {
-			t.Fatalf("full_name %q", got.FullName)
-		}
-		sameJSON(t, got.Metadata, `{"team":{"name":"core"},"desk":7}`)
-	})
-	t.Run("JSON patch applies operations", func(t *testing.T) {
-		var got userBody
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/json-patch+json",
-			body: `[{"op":"test","path":"/username","value":"bob"},{"op":"replace","path":"/roles","value":["reader"]},{"op":"add","path":"/metadata/floor","value":3}]`}).
-			want(t, 200).into(t, &got)
-		if !reflect.DeepEqual(got.Roles, []string{"reader"}) {
-			t.Fatalf("roles %v", got.Roles)
-		}
-		sameJSON(t, got.Metadata, `{"team":{"name":"core"},"desk":7,"floor":3}`)
-	})
-	t.Run("a failed JSON patch test is a conflict and changes nothing", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/json-patch+json",
-			body: `[{"op":"test","path":"/username","value":"alice"},{"op":"replace","path":"/full_name","value":"X"}]`}).
-			want(t, 409, "patch_test_failed")
-		var got userBody
-		a.do(req{method: "GET", path: "/v1/users/" + bob.ID, token: admin.token}).want(t, 200).into(t, &got)
-		if got.FullName != "Robert" {
-			t.Fatalf("full_name changed to %q", got.FullName)
-		}
-	})
-	t.Run("read-only and unknown fields are refused", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/merge-patch+json",
-			body: `{"id": "0190f1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b"}`}).want(t, 400, "unknown_field")
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/json-patch+json",
-			body: `[{"op":"add","path":"/created_at","value":"2020-01-01T00:00:00Z"}]`}).want(t, 400, "unknown_field")
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/json-patch+json",
-			body: `[{"op":"remove","path":"/nothing"}]`}).want(t, 400, "invalid_patch")
-	})
-	t.Run("an invalid email after patching is refused", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + bob.ID, token: admin.token, ctype: "application/merge-patch+json",
-			body: `{"email": "nope"}`}).want(t, 400, "validation_failed")
-	})
-	t.Run("delete then get is not found", func(t *testing.T) {
-		a.do(req{method: "DELETE", path: "/v1/users/" + bob.ID, token: admin.token}).want(t, 204)
-		a.do(req{method: "GET", path: "/v1/users/" + bob.ID, token: admin.token}).want(t, 404, "not_found")
-		a.do(req{method: "DELETE", path: "/v1/users/" + bob.ID, token: admin.token}).want(t, 404, "not_found")
+	path := "/v1/users/" + bob.ID
+	a.run(t, []scenario{
+		{name: "get returns what was created, with its access", method: "GET", path: path, token: tok, status: 200,
+			check: func(t *testing.T, r *resp) {
+				var got struct {
+					userBody
+					Access []struct {
+						Workspace *struct{ ID string } `json:"workspace"`
+						Bindings  []struct{ Role string }
+					} `json:"access"`
+				}
+				r.into(t, &got)
+				if got.Email != "Bob@Example.com" || got.Username != "bob" || len(got.Access) != 1 || got.Access[0].Workspace != nil ||
+					len(got.Access[0].Bindings) != 1 || got.Access[0].Bindings[0].Role != "user" {
+					t.Fatalf("got %s", r.body)
+				}
+				sameJSON(t, got.Metadata, metadata)
+			}},
+		{name: "get accepts the ID in its hex form", method: "GET", path: "/v1/users/" + hexID(bob.ID), token: tok, status: 200,
+			check: user(func(t *testing.T, u userBody) {
+				if u.ID != bob.ID {
+					t.Fatalf("got %s", u.ID)
+				}
+			})},
+		{name: "merge patch changes fields and edits metadata", method: "PATCH", path: path, token: tok,
+			ctype: "application/merge-patch+json", body: `{"full_name": "Robert", "metadata": {"team": {"tags": null}, "desk": 7, "empty": null}}`,
+			status: 200, check: user(func(t *testing.T, u userBody) {
+				if u.FullName != "Robert" || u.FirstName != "Bob" || u.UpdatedAt == u.CreatedAt {
+					t.Fatalf("patched %+v", u)
+				}
+				sameJSON(t, u.Metadata, `{"team": {"name": "core"}, "desk": 7, "list": [[]]}`)
+			})},
+		{name: "plain JSON is a merge patch", method: "PATCH", path: path, token: tok, body: `{"last_name": "Baumeister"}`,
+			status: 200, check: user(func(t *testing.T, u userBody) {
+				if u.LastName != "Baumeister" || u.FullName != "Robert" {
+					t.Fatalf("patched %+v", u)
+				}
+			})},
+		{name: "JSON patch applies operations in order", method: "PATCH", path: path, token: tok, ctype: "application/json-patch+json",
+			body: `[{"op": "test", "path": "/username", "value": "bob"}, {"op": "replace", "path": "/roles", "value": ["reader"]},
+				{"op": "add", "path": "/metadata/floor", "value": {"n": 3, "wing": ["east"]}}, {"op": "move", "from": "/metadata/desk", "path": "/metadata/seat"}]`,
+			status: 200, check: user(func(t *testing.T, u userBody) {
+				if !slices.Equal(u.Roles, []string{"reader"}) {
+					t.Fatalf("roles %v", u.Roles)
+				}
+				sameJSON(t, u.Metadata, `{"team": {"name": "core"}, "seat": 7, "list": [[]], "floor": {"n": 3, "wing": ["east"]}}`)
+			})},
+		{name: "a failed JSON patch test is a conflict", method: "PATCH", path: path, token: tok, ctype: "application/json-patch+json",
+			body:   `[{"op": "replace", "path": "/full_name", "value": "X"}, {"op": "test", "path": "/username", "value": "alice"}]`,
+			status: 409, code: "patch_test_failed"},
+		{name: "and changes nothing", method: "GET", path: path, token: tok, status: 200, check: user(func(t *testing.T, u userBody) {
+			if u.FullName != "Robert" {
+				t.Fatalf("full_name changed to %q", u.FullName)
+			}
+		})},
+		{name: "a merge patch of a read-only field is refused", method: "PATCH", path: path, token: tok, ctype: "application/merge-patch+json",
+			body: `{"id": "0190f1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b"}`, status: 400, code: "unknown_field", fields: []string{"id"}},
+		{name: "a JSON patch of a read-only field is refused", method: "PATCH", path: path, token: tok, ctype: "application/json-patch+json",
+			body: `[{"op": "add", "path": "/created_at", "value": "2020-01-01T00:00:00Z"}]`, status: 400, code: "unknown_field", fields: []string{"created_at"}},
+		{name: "a JSON patch of a missing path is refused", method: "PATCH", path: path, token: tok, ctype: "application/json-patch+json",
+			body: `[{"op": "remove", "path": "/nothing"}]`, status: 400, code: "invalid_patch"},
+		{name: "a patched invalid email is refused", method: "PATCH", path: path, token: tok, ctype: "application/merge-patch+json",
+			body: `{"email": "nope"}`, status: 400, code: "validation_failed", fields: []string{"email"}},
+		{name: "a patched taken email conflicts", method: "PATCH", path: path, token: tok, ctype: "application/merge-patch+json",
+			body: `{"email": "PLAIN@example.com"}`, status: 409, code: "conflict"},
+		{name: "a patched unknown role is refused", method: "PATCH", path: path, token: tok, ctype: "application/merge-patch+json",
+			body: `{"roles": ["root"]}`, status: 400, code: "validation_failed", fields: []string{"roles"}},
+		{name: "a merge patch null empties metadata", method: "PATCH", path: path, token: tok, ctype: "application/merge-patch+json",
+			body: `{"metadata": null}`, status: 200, check: user(func(t *testing.T, u userBody) { sameJSON(t, u.Metadata, `{}`) })},
+		{name: "an unchanged patch changes nothing", method: "PATCH", path: path, token: tok, ctype: "application/json-patch+json",
+			body: `[]`, status: 200},
+		{name: "delete answers 204", method: "DELETE", path: path, token: tok, status: 204},
+		{name: "then get is not found", method: "GET", path: path, token: tok, status: 404, code: "not_found"},
+		{name: "and patch is not found", method: "PATCH", path: path, token: tok, body: `{"full_name": "x"}`, status: 404, code: "not_found"},
+		{name: "and a second delete is not found", method: "DELETE", path: path, token: tok, status: 404, code: "not_found"},
+		{name: "and the email is free again", method: "POST", path: "/v1/users", token: tok, body: map[string]string{"email": "bob@example.com"}, status: 201},
 	})
 }
 
+// hexID is the 32-hex-digit form of a dashed ID.
+func hexID(id string) string {
+	out := make([]byte, 0, 32)
+	for i := 0; i < len(id); i++ {
+		if id[i] != '-' {
+			out = append(out, id[i])
+		}
+	}
+	return string(out)
+}
+
 func TestUsersEditThemselves(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t)
-	admin := a.signup()
-	reader := a.member(admin, "rita@example.com", "reader")
-	t.Run("a reader edits their own profile", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + reader.id, token: reader.token, ctype: "application/merge-patch+json",
-			body: `{"full_name": "Rita R", "metadata": {"theme": "dark"}}`}).want(t, 200)
-		a.do(req{method: "GET", path: "/v1/users/" + reader.id, token: reader.token}).want(t, 200)
-		a.do(req{method: "GET", path: "/v1/users/current", token: reader.token}).want(t, 200)
-	})
-	t.Run("but not their own roles or disabled flag", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + reader.id, token: reader.token, ctype: "application/merge-patch+json",
-			body: `{"roles": ["admin"]}`}).want(t, 403, "forbidden")
-		a.do(req{method: "PATCH", path: "/v1/users/" + reader.id, token: reader.token, ctype: "application/merge-patch+json",
-			body: `{"disabled": true}`}).want(t, 403, "forbidden")
-	})
-	t.Run("nor anyone else's profile", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + admin.id, token: reader.token, ctype: "application/merge-patch+json",
-			body: `{"full_name": "pwned"}`}).want(t, 403, "forbidden")
-	})
-	t.Run("an admin cannot demote, disable or delete themselves", func(t *testing.T) {
-		a.do(req{method: "PATCH", path: "/v1/users/" + admin.id, token: admin.token, ctype: "application/merge-patch+json",
-			body: `{"roles": ["user"]}`}).want(t, 412, "cannot_demote_self")
-		a.do(req{method: "PATCH", path: "/v1/users/" + admin.id, token: admin.token, ctype: "application/merge-patch+json",
-			body: `{"disabled": true}`}).want(t, 412, "cannot_demote_self")
-		a.do(req{method: "DELETE", path: "/v1/users/" + admin.id, token: admin.token}).want(t, 412, "cannot_delete_self")
+	admin := a.signup(t)
+	reader := a.member(t, admin, "rita@example.com", "reader")
+	me := "/v1/users/" + reader.id
+	a.run(t, []scenario{
+		{name: "a reader edits their own profile", method: "PATCH", path: me, token: reader.token, ctype: "application/merge-patch+json",
+			body: `{"full_name": "Rita R", "username": "rita", "metadata": {"theme": "dark"}}`, status: 200},
+		{name: "and with a JSON patch", method: "PATCH", path: me, token: reader.token, ctype: "application/json-patch+json",
+			body: `[{"op": "replace", "path": "/first_name", "value": "Rita"}]`, status: 200},
+		{name: "reads their own record", method: "GET", path: me, token: reader.token, status: 200},
+		{name: "and themselves as current", method: "GET", path: "/v1/users/current", token: reader.token, status: 200,
+			check: user(func(t *testing.T, u userBody) {
+				if u.ID != reader.id || u.FullName != "Rita R" || u.FirstName != "Rita" || u.LastLoginAt == nil {
+					t.Fatalf("current %+v", u)
+				}
+			})},
+		{name: "but not their own roles", method: "PATCH", path: me, token: reader.token, ctype: "application/merge-patch+json",
+			body: `{"roles": ["admin"]}`, status: 403, code: "forbidden"},
+		{name: "nor through a JSON patch", method: "PATCH", path: me, token: reader.token, ctype: "application/json-patch+json",
+			body: `[{"op": "add", "path": "/roles/-", "value": "admin"}]`, status: 403, code: "forbidden"},
+		{name: "nor their disabled flag", method: "PATCH", path: me, token: reader.token, ctype: "application/merge-patch+json",
+			body: `{"disabled": true}`, status: 403, code: "forbidden"},
+		{name: "nor anyone else's profile", method: "PATCH", path: "/v1/users/" + admin.id, token: reader.token,
+			ctype: "application/merge-patch+json", body: `{"full_name": "pwned"}`, status: 403, code: "forbidden"},
+		{name: "nor delete themselves", method: "DELETE", path: me, token: reader.token, status: 403, code: "forbidden"},
+		{name: "an admin cannot demote themselves", method: "PATCH", path: "/v1/users/" + admin.id, token: admin.token,
+			ctype: "application/merge-patch+json", body: `{"roles": ["user"]}`, status: 412, code: "cannot_demote_self"},
+		{name: "nor through a JSON patch", method: "PATCH", path: "/v1/users/" + admin.id, token: admin.token,
+			ctype: "application/json-patch+json", body: `[{"op": "remove", "path": "/roles/0"}]`, status: 412, code: "cannot_demote_self"},
+		{name: "nor disable themselves", method: "PATCH", path: "/v1/users/" + admin.id, token: admin.token,
+			ctype: "application/merge-patch+json", body: `{"disabled": true}`, status: 412, code: "cannot_demote_self"},
+		{name: "nor delete themselves", method: "DELETE", path: "/v1/users/" + admin.id, token: admin.token, status: 412, code: "cannot_delete_self"},
+		{name: "but may add a role of their own", method: "PATCH", path: "/v1/users/" + admin.id, token: admin.token,
+			ctype: "application/merge-patch+json", body: `{"roles": ["admin", "reader"]}`, status: 200},
+		{name: "and promote someone else", method: "PATCH", path: me, token: admin.token,
+			ctype: "application/merge-patch+json", body: `{"roles": ["user"]}`, status: 200},
+		{name: "who now has the role's permissions at once", method: "POST", path: "/v1/workspaces", token: reader.token,
+			body: map[string]string{"title": "Rita's"}, status: 201},
 	})
 }
 
 func TestUsersListPagesAndFilters(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t)
-	admin := a.signup()
+	admin := a.signup(t)
 	for i := range 25 {
-		a.do(req{method: "POST", path: "/v1/users", token: admin.token, body: map[string]any{
+		a.do(t, req{method: "POST", path: "/v1/users", token: admin.token, body: map[string]any{
 			"email": fmt.Sprintf("user%02d@example.com", i), "username": fmt.Sprintf("handle%02d", i),
-			"first_name": fmt.Sprintf("Given%02d", i), "last_name": "Family"}}).want(t, 201)
+			"first_name": fmt.Sprintf("Given%02d", i), "last_name": "Family", "full_name": fmt.Sprintf("Person %02d", i)}}).want(t, 201)
 	}
-	t.Run("keyset pages return every user once", func(t *testing.T) {
-		seen := map[string]bool{}
-		path := "/v1/users?limit=10"
+	list := func(t *testing.T, query string) userPage {
+		t.Helper()
+		var page userPage
+		a.do(t, req{method: "GET", path: "/v1/users?" + query, token: admin.token}).want(t, 200).into(t, &page)
+		return page
+	}
+	t.Run("keyset pages return every user once, in ID order", func(t *testing.T) {
+		var ids []string
+		query := "limit=10"
 		for pages := 1; ; pages++ {
-			var page userPage
-			a.do(req{method: "GET", path: path, token: admin.token}).want(t, 200).into(t, &page)
+			page := list(t, query)
+			if len(page.Users) > 10 {
+				t.Fatalf("page %d has %d users", pages, len(page.Users))
+			}
 			for _, u := range page.Users {
-				if seen[u.ID] {
-					t.Fatalf("%s seen twice", u.Email)
-				}
-				seen[u.ID] = true
+				ids = append(ids, u.ID)
 			}
 			if page.NextCursor == nil {
 				if pages != 3 {
@@ -159,29 +253,56 @@ func TestUsersListPagesAndFilters(t *testing.T) {
 				}
 				break
 			}
-			path = "/v1/users?limit=10&cursor=" + url.QueryEscape(*page.NextCursor)
+			query = "limit=10&cursor=" + url.QueryEscape(*page.NextCursor)
 		}
-		if len(seen) != 26 {
-			t.Fatalf("saw %d users, want 26", len(seen))
+		if len(ids) != 26 || !slices.IsSorted(ids) || len(slices.Compact(slices.Clone(ids))) != 26 {
+			t.Fatalf("saw %d users: %v", len(ids), ids)
+		}
+	})
+	t.Run("the default page holds everyone", func(t *testing.T) {
+		if page := list(t, ""); len(page.Users) != 26 || page.NextCursor != nil {
+			t.Fatalf("%d users, next %v", len(page.Users), page.NextCursor)
 		}
 	})
 	cases := map[string]int{
-		"email=USER07%40example.com": 1,
-		"email=user07":               0,
-		"q=USER1":                    10,
-		"q=handle2":                  5,
-		"q=given0":                   10,
-		"q=family":                   25,
-		"q=Family&limit=5":           5,
-		"q=nobody":                   0,
+		"email=USER07%40EXAMPLE.com":        1,
+		"email=user07":                      0,
+		"email=ada%40example.com":           1,
+		"q=USER1":                           10,
+		"q=user":                            25,
+		"q=handle2":                         5,
+		"q=HANDLE":                          25,
+		"q=given0":                          10,
+		"q=family":                          25,
+		"q=person%2007":                     1,
+		"q=ada":                             1,
+		"q=amily":                           0,
+		"q=Family&limit=5":                  5,
+		"q=nobody":                          0,
+		"q=user&email=user03%40example.com": 1,
 	}
 	for query, want := range cases {
-		t.Run(query, func(t *testing.T) {
-			var page userPage
-			a.do(req{method: "GET", path: "/v1/users?" + query, token: admin.token}).want(t, 200).into(t, &page)
-			if len(page.Users) != want {
+		t.Run("filter "+query, func(t *testing.T) {
+			if page := list(t, query); len(page.Users) != want {
 				t.Fatalf("%d users, want %d", len(page.Users), want)
 			}
 		})
 	}
+	t.Run("a filtered list pages too", func(t *testing.T) {
+		seen := map[string]bool{}
+		query := "q=given&limit=7"
+		for range 10 {
+			page := list(t, query)
+			for _, u := range page.Users {
+				seen[u.ID] = true
+			}
+			if page.NextCursor == nil {
+				break
+			}
+			query = "q=given&limit=7&cursor=" + url.QueryEscape(*page.NextCursor)
+		}
+		if len(seen) != 25 {
+			t.Fatalf("saw %d users", len(seen))
+		}
+	})
 }
