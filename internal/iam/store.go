@@ -22,6 +22,8 @@ type Store interface {
 // Queries is what may be done inside or outside a transaction. Outside a
 // transaction each call stands alone.
 type Queries interface {
+	CredentialQueries
+
 	// Organizations. Names are unique in the instance, case-insensitively.
 	CreateOrg(ctx context.Context, o *Org) error
 	GetOrg(ctx context.Context, id ID) (*Org, error)

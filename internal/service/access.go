@@ -160,13 +160,28 @@ func toAuthzBindings(bs []*iam.RoleBinding) []authz.Binding {
 	return out
 }
 
-// allowed reports whether p holds perm at t.
+// allowed reports whether p holds perm at t, within the narrowing of the
+// credential it authenticated with.
 func (a *Access) allowed(ctx context.Context, p *iam.Principal, perm string, t authz.Target) (bool, error) {
 	s, err := a.snapshotOf(ctx, p)
 	if err != nil {
 		return false, err
 	}
-	return s.snap.Allowed(perm, t), nil
+	return s.snap.Allowed(perm, t) && narrowedTo(p.Permissions, perm), nil
+}
+
+// narrowedTo reports whether perm is within a credential's permission
+// patterns; no patterns means no narrowing.
+func narrowedTo(patterns []string, perm string) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, pat := range patterns {
+		if authz.Match(pat, perm) {
+			return true
+		}
+	}
+	return false
 }
 
 // authorize returns the caller if it holds perm at t, else PermissionDenied.
@@ -236,6 +251,10 @@ func (a *Access) authorizeGrant(ctx context.Context, r authz.Role, t authz.Targe
 	p := iam.PrincipalFrom(ctx)
 	if p == nil {
 		return errUnauthenticated
+	}
+	if len(p.Permissions) > 0 {
+		// A narrowed credential would hand out what it was narrowed from.
+		return iam.E(iam.PermissionDenied, "forbidden", "a credential narrowed to some permissions cannot grant or revoke roles")
 	}
 	s, err := a.snapshotOf(ctx, p)
 	if err != nil {
