@@ -133,15 +133,25 @@ func (a *Auth) Login(ctx context.Context, in Login) (*Session, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	u, err := a.checkPassword(ctx, login, in.Password, in.OrgID)
+	u, err := a.verifyLogin(ctx, login, in.Password, in.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	u.Roles = orgRoles(u.Roles)
+	return a.openSession(ctx, u, "password")
+}
+
+// verifyLogin is the one door for password logins, whatever the surface:
+// it checks the password and refuses disabled accounts.
+func (a *Auth) verifyLogin(ctx context.Context, login, password string, orgID iam.ID) (*iam.User, error) {
+	u, err := a.checkPassword(ctx, login, password, orgID)
 	if err != nil {
 		return nil, err
 	}
 	if u.Disabled {
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
 	}
-	u.Roles = orgRoles(u.Roles)
-	return a.openSession(ctx, u, "password")
+	return u, nil
 }
 
 // checkPassword finds the user whose password matches among the users the
