@@ -143,12 +143,17 @@ func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
 	return iam.ErrNotFound("user")
 }
 
-// DeleteUser removes the user; foreign keys take the password and sessions,
-// and the user's memberships and bindings go in the same transaction.
+// DeleteUser removes the user; foreign keys take the password and its
+// history, sessions, authentication methods and recovery codes, and the
+// user's API keys, grants, memberships and bindings go in the same
+// transaction.
 func (q *queries) DeleteUser(ctx context.Context, orgID, id iam.ID) error {
 	return q.atomic(ctx, func(q *queries) error {
 		res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
 		if err := q.touched(res, err, "user"); err != nil {
+			return err
+		}
+		if err := q.forgetCredentials(ctx, orgID, id); err != nil {
 			return err
 		}
 		return q.forgetPrincipal(ctx, orgID, id)

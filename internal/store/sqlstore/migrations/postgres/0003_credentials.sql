@@ -117,3 +117,7 @@ CREATE TABLE password_history (
     set_at  BIGINT  NOT NULL
 );
 CREATE INDEX password_history_user ON password_history (user_id, seq);
+
+-- When the user last chose a password (0: never, e.g. an imported hash).
+-- SetPasswordHash, which only rehashes the same password, leaves it.
+ALTER TABLE passwords ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
