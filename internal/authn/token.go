@@ -9,23 +9,44 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 )
 
-// Claims are what a session token says: who (Subject) in which
-// organization, under which server-side session.
+// Claims are what a token says: who (Subject) in which organization,
+// under which server-side record: a login session (Session) or an OAuth
+// grant (Grant). Exactly one of the two is set.
 type Claims struct {
-	Subject   iam.ID
-	Org       iam.ID
-	Session   iam.ID
+	Subject iam.ID
+	Org     iam.ID
+	Session iam.ID
+	// Grant is the OAuth grant an access token was issued under; Kind is
+	// then what Subject is ("user" or "service_account"), and Scope, when
+	// not empty, the space-separated permission patterns the token is
+	// narrowed to.
+	Grant iam.ID
+	Kind  string
+	Scope string
+	// TokenID (jti) tells apart tokens otherwise alike, such as two
+	// issued under one grant within a second.
+	TokenID   string
 	Issuer    string
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
 
-// wireClaims is the JWT payload: sub, org, sid as dashed UUIDs; iss; iat
-// and exp as NumericDate (whole seconds).
+// Token kinds of grant-bound tokens.
+const (
+	KindUser           = "user"
+	KindServiceAccount = "service_account"
+)
+
+// wireClaims is the JWT payload: sub, org, and sid or gid as dashed UUIDs;
+// knd and scope for grant tokens; iss; iat and exp as NumericDate (whole
+// seconds).
 type wireClaims struct {
 	jwt.RegisteredClaims
 	Org     string `json:"org"`
-	Session string `json:"sid"`
+	Session string `json:"sid,omitempty"`
+	Grant   string `json:"gid,omitempty"`
+	Kind    string `json:"knd,omitempty"`
+	Scope   string `json:"scope,omitempty"`
 }
 
 const (
@@ -47,7 +68,7 @@ var errKeyExpired = errors.New("signing key expired")
 // Sign returns c as a JWT signed by the newest key not retired at
 // c.IssuedAt.
 func (k *Keyring) Sign(c Claims) (string, error) {
-	if c.Subject.IsZero() || c.Org.IsZero() || c.Session.IsZero() || c.IssuedAt.IsZero() || !c.ExpiresAt.After(c.IssuedAt) {
+	if c.Subject.IsZero() || c.Org.IsZero() || c.IssuedAt.IsZero() || !c.ExpiresAt.After(c.IssuedAt) || !c.bound() {
 		return "", iam.E(iam.Internal, "internal", "incomplete token claims")
 	}
 	var s *signer
@@ -67,10 +88,18 @@ func (k *Keyring) Sign(c Claims) (string, error) {
 			Subject:   c.Subject.String(),
 			IssuedAt:  jwt.NewNumericDate(c.IssuedAt),
 			ExpiresAt: jwt.NewNumericDate(c.ExpiresAt),
+			ID:        c.TokenID,
 		},
-		Org:     c.Org.String(),
-		Session: c.Session.String(),
+		Org:   c.Org.String(),
+		Kind:  c.Kind,
+		Scope: c.Scope,
 	})
+	wc := t.Claims.(*wireClaims)
+	if c.Grant.IsZero() {
+		wc.Session = c.Session.String()
+	} else {
+		wc.Grant = c.Grant.String()
+	}
 	t.Header["kid"] = s.kid
 	signed, err := t.SignedString(s.priv)
 	if err != nil {
@@ -127,18 +156,44 @@ func (wc *wireClaims) claims(now time.Time) (Claims, error) {
 	}
 	sub, err1 := iam.ParseID(wc.Subject)
 	org, err2 := iam.ParseID(wc.Org)
-	sid, err3 := iam.ParseID(wc.Session)
-	if err := errors.Join(err1, err2, err3); err != nil || sub.IsZero() || org.IsZero() || sid.IsZero() {
+	var sid, gid iam.ID
+	var err3 error
+	switch {
+	case wc.Grant == "":
+		sid, err3 = iam.ParseID(wc.Session)
+	case wc.Session == "":
+		gid, err3 = iam.ParseID(wc.Grant)
+	default:
+		return Claims{}, invalidToken("malformed token", nil)
+	}
+	if err := errors.Join(err1, err2, err3); err != nil || sub.IsZero() || org.IsZero() {
 		return Claims{}, invalidToken("malformed token", err)
 	}
-	return Claims{
+	c := Claims{
 		Subject:   sub,
 		Org:       org,
 		Session:   sid,
+		Grant:     gid,
+		Kind:      wc.Kind,
+		Scope:     wc.Scope,
+		TokenID:   wc.ID,
 		Issuer:    wc.Issuer,
 		IssuedAt:  wc.IssuedAt.UTC(),
 		ExpiresAt: wc.ExpiresAt.UTC(),
-	}, nil
+	}
+	if !c.bound() {
+		return Claims{}, invalidToken("malformed token", nil)
+	}
+	return c, nil
+}
+
+// bound reports whether c names exactly one server-side record: a session
+// (then no kind or scope) or a grant (then the kind of its subject).
+func (c Claims) bound() bool {
+	if c.Grant.IsZero() {
+		return !c.Session.IsZero() && c.Kind == "" && c.Scope == ""
+	}
+	return c.Session.IsZero() && (c.Kind == KindUser || c.Kind == KindServiceAccount)
 }
 
 func invalidToken(message string, cause error) error {

@@ -461,3 +461,87 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// grantClaims are the claims of an OAuth access token.
+func grantClaims(tb testing.TB, issued time.Time) Claims {
+	c := testClaims(tb, issued)
+	c.Grant, c.Session = c.Session, iam.NilID
+	c.Kind, c.Scope, c.TokenID = KindServiceAccount, "items.read users.*", "jti-1"
+	return c
+}
+
+func TestGrantTokenRoundTrip(t *testing.T) {
+	kr, _, _ := newTestKeyring(t)
+	c := grantClaims(t, t0)
+	tok := sign(t, kr, c)
+	got, err := kr.Verify(tok, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != c {
+		t.Fatalf("Verify = %+v, want %+v", got, c)
+	}
+	payload := segment(t, tok, 1)
+	if payload["gid"] != c.Grant.String() || payload["knd"] != "service_account" || payload["scope"] != c.Scope {
+		t.Fatalf("payload = %v", payload)
+	}
+	if _, ok := payload["sid"]; ok {
+		t.Fatalf("a grant token carries sid: %v", payload)
+	}
+	session := segment(t, sign(t, kr, testClaims(t, t0)), 1)
+	for _, k := range []string{"gid", "knd", "scope"} {
+		if _, ok := session[k]; ok {
+			t.Fatalf("a session token carries %s: %v", k, session)
+		}
+	}
+}
+
+func TestSignRejectsAmbiguousClaims(t *testing.T) {
+	kr, _, _ := newTestKeyring(t)
+	for name, edit := range map[string]func(*Claims){
+		"session and grant":         func(c *Claims) { c.Session = c.Grant },
+		"grant without kind":        func(c *Claims) { c.Kind = "" },
+		"grant of an unknown kind":  func(c *Claims) { c.Kind = "robot" },
+		"session with a kind":       func(c *Claims) { c.Session, c.Grant = c.Grant, iam.NilID },
+		"neither session nor grant": func(c *Claims) { c.Grant = iam.NilID },
+	} {
+		c := grantClaims(t, t0)
+		edit(&c)
+		if _, err := kr.Sign(c); err == nil {
+			t.Errorf("%s: signed", name)
+		}
+	}
+}
+
+func TestVerifyRejectsForgedGrantTokens(t *testing.T) {
+	kr, _, key := newTestKeyring(t)
+	c := grantClaims(t, t0)
+	priv := kr.snap.Load().signers[0].priv
+	wire := func(edit func(jwt.MapClaims)) jwt.MapClaims {
+		m := jwt.MapClaims{"sub": c.Subject.String(), "org": c.Org.String(), "gid": c.Grant.String(), "knd": c.Kind,
+			"iat": t0.Unix(), "exp": c.ExpiresAt.Unix()}
+		edit(m)
+		return m
+	}
+	if _, err := kr.Verify(forge(t, jwt.SigningMethodEdDSA, priv, key.ID, wire(func(jwt.MapClaims) {})), t0.Add(time.Minute)); err != nil {
+		t.Fatalf("the unforged token fails: %v", err)
+	}
+	for name, m := range map[string]jwt.MapClaims{
+		"gid and sid":   wire(func(m jwt.MapClaims) { m["sid"] = c.Subject.String() }),
+		"gid not an ID": wire(func(m jwt.MapClaims) { m["gid"] = "grant" }),
+		"no kind":       wire(func(m jwt.MapClaims) { delete(m, "knd") }),
+		"unknown kind":  wire(func(m jwt.MapClaims) { m["knd"] = "admin" }),
+		"session with scope": wire(func(m jwt.MapClaims) {
+			delete(m, "gid")
+			delete(m, "knd")
+			m["sid"] = c.Grant.String()
+			m["scope"] = "*"
+		}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got, err := kr.Verify(forge(t, jwt.SigningMethodEdDSA, priv, key.ID, m), t0.Add(time.Minute)); err == nil {
+				t.Fatalf("accepted: %+v", got)
+			}
+		})
+	}
+}

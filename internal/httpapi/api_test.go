@@ -59,6 +59,12 @@ func (c *clock) advance(d time.Duration) {
 // directory. Password hashing uses cheap parameters.
 func newTestAPI(t testing.TB) *api {
 	t.Helper()
+	return newTestAPIWith(t, httpapi.Config{})
+}
+
+// newTestAPIWith is newTestAPI with the HTTP settings given.
+func newTestAPIWith(t testing.TB, cfg httpapi.Config) *api {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
 	if err != nil {
@@ -85,7 +91,7 @@ func newTestAPI(t testing.TB) *api {
 	if err := svc.Keys.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
-	server := httpapi.New(httpapi.Config{}, svc, st, log, prometheus.NewRegistry())
+	server := httpapi.New(cfg, svc, st, log, prometheus.NewRegistry())
 	srv := httptest.NewServer(server)
 	t.Cleanup(srv.Close)
 	client := &http.Client{
@@ -356,6 +362,13 @@ type world struct {
 	project   string // in workspace; target is a member
 	role      string // a custom role's key
 	binding   string // target holds role at workspace
+	userKey   string // an API key of target
+	session   string // a session of target
+	account   string // a service account
+	saKey     string // an API key of account
+	client    string // an OAuth client of account
+	grant     string // a grant of target
+	appClient string // a first-party OAuth client
 }
 
 // newWorld builds a world in a fresh instance.
@@ -380,6 +393,24 @@ func newWorld(t testing.TB, a *api) world {
 	w.binding = a.create(t, tok, "/v1/role-bindings", map[string]any{
 		"subject": map[string]string{"type": "user", "id": w.target.id}, "role": w.role,
 		"scope": map[string]string{"type": "workspace", "id": w.workspace}})
+	w.userKey = a.create(t, tok, "/v1/users/"+w.target.id+"/api-keys", map[string]any{"description": "ci"})
+	var sessions struct {
+		Sessions []struct{ ID string } `json:"sessions"`
+	}
+	a.do(t, req{method: "GET", path: "/v1/users/" + w.target.id + "/sessions", token: tok}).want(t, 200).into(t, &sessions)
+	w.session = sessions.Sessions[0].ID
+	w.account = a.create(t, tok, "/v1/service-accounts", map[string]string{"name": "deployer"})
+	w.saKey = a.create(t, tok, "/v1/service-accounts/"+w.account+"/api-keys", map[string]any{"description": "deploys"})
+	var client struct {
+		ClientID string `json:"client_id"`
+	}
+	a.do(t, req{method: "POST", path: "/v1/service-accounts/" + w.account + "/clients", token: tok,
+		body: map[string]string{"name": "pipeline"}}).want(t, 201).into(t, &client)
+	w.client = client.ClientID
+	w.grant = a.create(t, tok, "/v1/users/"+w.target.id+"/grants", map[string]any{"type": "user"})
+	a.do(t, req{method: "POST", path: "/v1/oauth-clients", token: tok,
+		body: map[string]any{"name": "portal", "allow_password": true}}).want(t, 201).into(t, &client)
+	w.appClient = client.ClientID
 	return w
 }
 
@@ -399,8 +430,18 @@ func (w world) fill(pattern string) string {
 		id = w.project
 	case strings.HasPrefix(pattern, "/v1/role-bindings/"):
 		id = w.binding
+	case strings.HasPrefix(pattern, "/v1/service-accounts/"):
+		id = w.account
 	}
-	return strings.NewReplacer("{id}", id, "{key}", w.role, "{principal_id}", w.target.id).Replace(pattern)
+	if strings.HasPrefix(pattern, "/v1/oauth-clients/") {
+		w.client = w.appClient
+	}
+	key := w.userKey
+	if strings.HasPrefix(pattern, "/v1/service-accounts/") {
+		key = w.saKey
+	}
+	return strings.NewReplacer("{id}", id, "{key}", w.role, "{principal_id}", w.target.id,
+		"{key_id}", key, "{sid}", w.session, "{client_id}", w.client, "{grant_id}", w.grant, "{method}", "totp").Replace(pattern)
 }
 
 // validRequest is a request each route accepts from a caller allowed to
@@ -410,6 +451,14 @@ func (w world) validRequest(method, pattern string) req {
 	switch method + " " + pattern {
 	case "POST /v1/signup":
 		r.body = map[string]string{"email": "x@example.com", "password": password, "org_name": "X"}
+	case "POST /v1/login/mfa":
+		r.body = map[string]string{"mfa_token": "x", "method": "totp", "code": "123456"}
+	case "POST /v1/users/{id}/auth-methods/totp/verify":
+		r.body = map[string]string{"code": "123456"}
+	case "PUT /v1/users/{id}/password":
+		r.body = map[string]string{"new_password": "another fine password", "new_password_confirm": "another fine password"}
+	case "PUT /v1/password-policy":
+		r.body = map[string]any{"min_length": 10, "max_length": 128, "blocklist": true, "history": 3, "max_age_days": 0}
 	case "POST /v1/login":
 		r.body = map[string]string{"login": "x@example.com", "password": password}
 	case "POST /v1/users":
@@ -447,6 +496,20 @@ func (w world) validRequest(method, pattern string) req {
 		r.body = map[string]string{"workspace_id": w.workspace, "name": "New project"}
 	case "PATCH /v1/projects/{id}":
 		r.body, r.ctype = `{"description": "changed"}`, "application/merge-patch+json"
+	case "POST /v1/users/{id}/api-keys", "POST /v1/service-accounts/{id}/api-keys":
+		r.body = map[string]any{"description": "new", "valid_sources": []string{"10.0.0.0/8"}}
+	case "POST /v1/users/{id}/api-keys/{key_id}/renew", "POST /v1/service-accounts/{id}/api-keys/{key_id}/renew":
+		r.body = map[string]any{"expiration_days": 30}
+	case "POST /v1/service-accounts":
+		r.body = map[string]string{"name": "new-account"}
+	case "PATCH /v1/service-accounts/{id}":
+		r.body, r.ctype = `{"description": "changed"}`, "application/merge-patch+json"
+	case "POST /v1/service-accounts/{id}/clients":
+		r.body = map[string]string{"name": "new client"}
+	case "POST /v1/users/{id}/grants":
+		r.body = map[string]any{"type": "service", "for_client_id": "squirro", "project_permissions": []string{"items.read"}}
+	case "POST /v1/oauth-clients":
+		r.body = map[string]any{"name": "new app", "allow_password": true}
 	}
 	return r
 }

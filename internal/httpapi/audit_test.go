@@ -244,6 +244,7 @@ func TestAccessChangesAreAudited(t *testing.T) {
 	want := []string{"org.created", "user.created", "session.created", "user.created", "session.created",
 		"group.created", "group.member_added", "workspace.created", "workspace.member_set", "project.created", "project.member_set",
 		"role.created", "role_binding.created",
+		"apikey.created", "service_account.created", "apikey.created", "oauth_client.created", "grant.created", "oauth_client.created",
 		"group.updated", "workspace.updated", "project.updated", "role.updated", "user.capabilities_changed", "role_binding.deleted",
 		"workspace.member_removed", "group.member_removed", "project.deleted", "workspace.deleted", "role.deleted", "group.deleted"}
 	if got := actions(p.Events); !slices.Equal(got, want) {
@@ -254,5 +255,5 @@ func TestAccessChangesAreAudited(t *testing.T) {
 			t.Errorf("%s: actor %+v target %+v", e.Action, e.Actor, e.Target)
 		}
 	}
-	a.do(t, req{method: "GET", path: "/v1/audit-events/verify", token: tok}).want(t, 200).has(t, `"ok":true`, `"events":25`)
+	a.do(t, req{method: "GET", path: "/v1/audit-events/verify", token: tok}).want(t, 200).has(t, `"ok":true`, `"events":31`)
 }

@@ -55,12 +55,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.writeSession(w, sess)
+	return nil
+}
+
+// writeSession answers a completed login (POST /v1/login, /v1/login/mfa):
+// the session cookie and the token in the body.
+func (s *Server) writeSession(w http.ResponseWriter, sess *service.Session) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, typeJSON, loginResponse{User: toUserJSON(sess.User), AccessToken: sess.Token,
 		TokenType: "Bearer", ExpiresAt: sess.ExpiresAt})
-	return nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

@@ -17,6 +17,9 @@ func (w world) snapshot(t *testing.T, a *api) map[string]string {
 		"/v1/groups?limit=1000", "/v1/groups/" + w.group + "/members", "/v1/workspaces?include=projects",
 		"/v1/workspaces/" + w.workspace + "/members", "/v1/projects/" + w.project + "/members", "/v1/roles",
 		"/v1/role-bindings?limit=1000", "/v1/audit-events?limit=1",
+		"/v1/users/" + w.target.id + "/api-keys", "/v1/users/" + w.target.id + "/sessions", "/v1/service-accounts?limit=1000",
+		"/v1/service-accounts/" + w.account + "/api-keys", "/v1/service-accounts/" + w.account + "/clients",
+		"/v1/users/" + w.target.id + "/grants", "/v1/oauth-clients",
 	} {
 		out[p] = string(a.do(t, req{method: "GET", path: p, token: w.root.token}).want(t, 200).body)
 	}

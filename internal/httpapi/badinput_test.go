@@ -151,6 +151,9 @@ func bodyOps(t *testing.T, a *api, w world) []bodyOp {
 			continue
 		}
 		_, rb = k.deref("", rb)
+		if _, form := rb["content"].(map[string]any)["application/x-www-form-urlencoded"]; form {
+			continue // the OAuth endpoints answer as RFC 6749 says, not in problems (oauth_test.go)
+		}
 		out = append(out, bodyOp{method: rt.Method, pattern: rt.Path, op: op,
 			types: keys(rb["content"].(map[string]any)), base: w.validRequest(rt.Method, rt.Path)})
 	}
@@ -323,7 +326,7 @@ func TestBadPathsAreClientErrors(t *testing.T) {
 				return r
 			}
 			name := rt.Method + " " + rt.Path
-			if param == "key" {
+			if param == "key" || param == "method" { // names, not IDs: anything unknown is not found
 				t.Run(name+" does not find a malformed key", func(t *testing.T) {
 					a.bad(t, w, with("not-a-role"), 404)
 				})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -291,7 +292,20 @@ func (k *contract) checkRequest(name, opPtr string, op map[string]any, x exchang
 	if _, ok := content[mt]; !ok {
 		return fmt.Errorf("%s accepted a %q body, which openapi.json does not document (%v)", name, mt, keys(content))
 	}
-	if err := k.validate(rbPtr+"/content/"+pointer(mt)+"/schema", x.reqBody); err != nil {
+	body := x.reqBody
+	if mt == "application/x-www-form-urlencoded" {
+		// A form is checked as the JSON object of its fields, each a string.
+		vs, err := url.ParseQuery(string(body))
+		if err != nil {
+			return fmt.Errorf("%s accepted a malformed form: %v", name, err)
+		}
+		fields := map[string]string{}
+		for k, v := range vs {
+			fields[k] = v[0]
+		}
+		body, _ = json.Marshal(fields)
+	}
+	if err := k.validate(rbPtr+"/content/"+pointer(mt)+"/schema", body); err != nil {
 		return fmt.Errorf("%s accepted a body its documented schema refuses:\n%s\n%v", name, x.reqBody, err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -40,6 +41,35 @@ type problem struct {
 	Detail string           `json:"detail"`
 	Code   string           `json:"code"`
 	Errors []iam.FieldError `json:"errors,omitempty"`
+	// Extra are extension members (RFC 9457 §3.2) from iam.Error.Extra,
+	// such as mfa_token or retry_after.
+	Extra map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the problem with its extension members beside the
+// standard ones (which an extension member may not replace).
+func (p problem) MarshalJSON() ([]byte, error) {
+	type plain problem
+	b, err := json.Marshal(plain(p))
+	if err != nil || len(p.Extra) == 0 {
+		return b, err
+	}
+	ext := make(map[string]any, len(p.Extra))
+	for k, v := range p.Extra {
+		switch k {
+		case "type", "title", "status", "detail", "code", "errors", "instance":
+		default:
+			ext[k] = v
+		}
+	}
+	if len(ext) == 0 {
+		return b, nil
+	}
+	e, err := json.Marshal(ext)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(b[:len(b)-1], ','), e[1:]...), nil
 }
 
 // writeError answers with err as problem+json. Internal errors are logged
@@ -50,16 +80,19 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if !errors.As(err, &e) {
 		e = iam.Wrap(err, "internal error")
 	}
-	p := problem{Status: StatusOf(e), Detail: e.Message, Code: e.Code, Errors: e.Fields}
+	p := problem{Status: StatusOf(e), Detail: e.Message, Code: e.Code, Errors: e.Fields, Extra: e.Extra}
 	if e.Kind == iam.Internal {
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		p.Detail, p.Code = "an internal error occurred", "internal"
+		p.Detail, p.Code, p.Extra = "an internal error occurred", "internal", nil
 	}
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="warden"`)
 	}
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+	}
+	if e.Kind == iam.RateLimited {
+		rateLimitHeaders(w.Header(), e)
 	}
 	writeProblem(w, p)
 }

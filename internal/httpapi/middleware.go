@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -34,15 +35,24 @@ func (s *Server) wrap(rt Route) http.Handler {
 			s.log.DebugContext(r.Context(), "request", "method", r.Method, "route", rt.Path, "status", rec.status, "duration", elapsed)
 		}()
 		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
-		ctx := iam.WithRequest(r.Context(), iam.Request{IP: clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})
+		ctx := iam.WithRequest(r.Context(), iam.Request{IP: s.clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})
 		r = r.WithContext(ctx)
+		var p *iam.Principal
 		if !rt.Public {
-			p, err := s.authenticate(r)
-			if err != nil {
+			var err error
+			if p, err = s.authenticate(r); err != nil {
+				// A failed authentication still costs the address a token.
+				if lerr := s.rateLimit(rec, r, nil); lerr != nil {
+					err = lerr
+				}
 				writeError(rec, r, s.log, err)
 				return
 			}
 			r = r.WithContext(iam.WithPrincipal(ctx, p))
+		}
+		if err := s.rateLimit(rec, r, p); err != nil {
+			writeError(rec, r, s.log, err)
+			return
 		}
 		if err := rt.handle(rec, r); err != nil {
 			writeError(rec, r, s.log, err)
@@ -75,13 +85,46 @@ func (s *Server) authenticate(r *http.Request) (*iam.Principal, error) {
 	return s.svc.Auth.Authenticate(r.Context(), token)
 }
 
-// clientIP is the address of the peer that connected.
-func clientIP(r *http.Request) string {
+// clientIP is the address of the client: the peer that connected, unless
+// that peer is a trusted proxy, in which case X-Forwarded-For is read from
+// the right, through trusted proxies, to the first address that is not one
+// (or the left-most, when every address is trusted). Without trusted
+// proxies the header is ignored: anyone can send it.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	if len(s.cfg.TrustedProxies) == 0 {
+		return host
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: the last address a trusted proxy vouched for stands
+		}
+		client = a.Unmap()
+		if !s.trustedProxy(client) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // statusRecorder remembers the status a handler wrote, for metrics and logs.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -20,6 +21,14 @@ import (
 type Config struct {
 	SecureCookies bool  // mark the session cookie Secure (behind HTTPS)
 	MaxBodyBytes  int64 // larger request bodies are refused with 413
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For names the client; from anyone else it is ignored.
+	TrustedProxies []netip.Prefix
+	// RateLimit is each credential's sustained requests per second under
+	// /v1 (per client address for anonymous requests), RateBurst its
+	// bucket; a RateLimit of 0 turns the limit off.
+	RateLimit float64
+	RateBurst int
 }
 
 // Pinger reports whether the database answers, for /readyz.
@@ -37,6 +46,7 @@ type Server struct {
 	csrf    *http.CrossOriginProtection
 	mux     *http.ServeMux
 	routes  []Route
+	limiter *rateLimiter // nil: no API rate limit
 
 	promHandler http.Handler
 }
@@ -49,6 +59,7 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 	s := &Server{cfg: cfg, svc: svc, db: db, log: log, csrf: http.NewCrossOriginProtection(), mux: http.NewServeMux(),
 		promHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
 	s.metrics = newMetrics(reg)
+	s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

@@ -27,7 +27,7 @@ type APIKey struct {
 	Seq           int64 // the key's number, as Argus names keys (userID/keyID)
 	PrincipalKind PrincipalKind
 	PrincipalID   ID
-	SecretHash    []byte   // SHA-256 of the secret part
+	SecretHash    []byte // SHA-256 of the secret part
 	Description   string
 	ValidSources  []string // IPs and CIDRs it may be used from, canonical form
 	Permissions   []string // narrows the owner's permissions; empty: all of them

@@ -49,7 +49,10 @@ type Error struct {
 	Message    string
 	Fields     []FieldError
 	RetryAfter time.Duration // for RateLimited
-	Err        error         // the cause, kept for logs; never shown to clients
+	// Extra holds more members of the problem a client may act on
+	// (mfa_token, methods, retry_after); never a secret of the server's.
+	Extra map[string]any
+	Err   error // the cause, kept for logs; never shown to clients
 }
 
 func (e *Error) Error() string {

@@ -12,15 +12,15 @@ const (
 
 // Principal is the authenticated caller of a request.
 type Principal struct {
-	Kind          PrincipalKind
-	ID            ID // the user or service account
-	OrgID         ID
-	SessionID     ID     // set when authenticated by a session token
-	Credential    string // how the request was authenticated: session, api_key, oauth, …
-	CredentialID  ID     // the API key or grant that authenticated the request, if any
+	Kind         PrincipalKind
+	ID           ID // the user or service account
+	OrgID        ID
+	SessionID    ID     // set when authenticated by a session token
+	Credential   string // how the request was authenticated: session, api_key, oauth, …
+	CredentialID ID     // the API key or grant that authenticated the request, if any
 	// Permissions, when not empty, narrows what the principal may do to these
 	// permission patterns: a narrowed API key, a scoped grant.
-	Permissions []string
+	Permissions   []string
 	Roles         []string
 	InstanceAdmin bool
 	Name          string // username or email, for logs

@@ -25,6 +25,8 @@ type Auth struct {
 	keys     *Keys
 	users    *Users
 	sessions *sessionCache
+	mfa      *MFA           // set by New: the second step of logins
+	throttle *loginThrottle // set by New: failed-login lockout
 }
 
 func newAuth(env *Env, cfg Config, hasher *authn.Hasher, keys *Keys, users *Users) *Auth {
@@ -137,6 +139,7 @@ func (a *Auth) Login(ctx context.Context, in Login) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.recordMethodUse(ctx, u, MethodPassword)
 	u.Roles = orgRoles(u.Roles)
 	return a.openSession(ctx, u, "password")
 }
@@ -144,13 +147,28 @@ func (a *Auth) Login(ctx context.Context, in Login) (*Session, error) {
 // verifyLogin is the one door for password logins, whatever the surface:
 // it checks the password and refuses disabled accounts.
 func (a *Auth) verifyLogin(ctx context.Context, login, password string, orgID iam.ID) (*iam.User, error) {
+	// Throttling first: while locked, no password is even checked, and
+	// unknown names lock exactly like known ones (see loginThrottle).
+	now := a.env.now()
+	if err := a.checkThrottle(login, iam.RequestFrom(ctx).IP, now); err != nil {
+		return nil, err
+	}
 	u, err := a.checkPassword(ctx, login, password, orgID)
+	if iam.CodeOf(err) == errBadCredentials.Code {
+		return nil, a.loginFailed(ctx, login, orgID, "invalid_credentials", now, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if u.Disabled {
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
 	}
+	// A user with TOTP enabled gets mfa_required here, whatever the
+	// surface: only POST /v1/login/mfa completes such a login.
+	if err := a.secondStep(ctx, u, login, now); err != nil {
+		return nil, err
+	}
+	a.throttle.succeed(login)
 	return u, nil
 }
 
@@ -277,9 +295,15 @@ func (a *Auth) Logout(ctx context.Context) error {
 
 // Authenticate turns a session token into the principal it stands for.
 func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, error) {
+	if strings.HasPrefix(token, APIKeyPrefix) {
+		return a.env.apiKeys.authenticate(ctx, token)
+	}
 	c, err := a.keys.verify(ctx, token)
 	if err != nil {
 		return nil, err
+	}
+	if !c.Grant.IsZero() {
+		return a.grantPrincipal(ctx, c) // an OAuth access token (oauth.go)
 	}
 	now := a.env.Now()
 	s, err := a.session(ctx, c.Org, c.Session, now)

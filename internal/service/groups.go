@@ -178,14 +178,15 @@ func (s *Groups) Members(ctx context.Context, groupID iam.ID, page iam.Page) ([]
 	return s.env.Store.ListGroupMembers(ctx, p.OrgID, groupID, page)
 }
 
-// principalKind says whether id is a user of org (service accounts join
-// once they exist); anything else is not found.
+// principalKind says whether id is a user or a service account of org,
+// the principals a group holds; anything else is not found.
 func principalKind(ctx context.Context, q iam.Queries, org, id iam.ID) (string, error) {
-	if _, err := q.GetUser(ctx, org, id); err != nil {
-		if iam.IsKind(err, iam.NotFound) {
-			return "", iam.ErrNotFound("principal")
-		}
-		return "", err
+	kind, _, err := subjectKind(ctx, q, org, id)
+	if err == nil && kind == iam.SubjectGroup {
+		err = iam.ErrNotFound("principal") // groups do not nest
 	}
-	return iam.SubjectUser, nil
+	if iam.IsKind(err, iam.NotFound) {
+		return "", iam.ErrNotFound("principal")
+	}
+	return kind, err
 }

@@ -231,10 +231,16 @@ func resolveSubject(ctx context.Context, q iam.Queries, org iam.ID, subject stri
 	if err != nil {
 		return "", iam.NilID, iam.InvalidFields(iam.FieldError{Field: "principal_id", Message: "must be a user or group ID, or a user's email"})
 	}
-	return subjectKind(ctx, q, org, id)
+	kind, id, err := subjectKind(ctx, q, org, id)
+	if err == nil && kind == iam.SubjectServiceAccount {
+		// Members are shown as users or groups; bind a service account
+		// through /v1/role-bindings.
+		return "", iam.NilID, iam.ErrNotFound("user or group")
+	}
+	return kind, id, err
 }
 
-// subjectKind says whether id is a user or a group of org.
+// subjectKind says whether id is a user, a group or a service account of org.
 func subjectKind(ctx context.Context, q iam.Queries, org, id iam.ID) (string, iam.ID, error) {
 	if _, err := q.GetUser(ctx, org, id); err == nil {
 		return iam.SubjectUser, id, nil
@@ -246,7 +252,12 @@ func subjectKind(ctx context.Context, q iam.Queries, org, id iam.ID) (string, ia
 	} else if !iam.IsKind(err, iam.NotFound) {
 		return "", iam.NilID, err
 	}
-	return "", iam.NilID, iam.ErrNotFound("user or group")
+	if _, err := q.GetServiceAccount(ctx, org, id); err == nil {
+		return iam.SubjectServiceAccount, id, nil
+	} else if !iam.IsKind(err, iam.NotFound) {
+		return "", iam.NilID, err
+	}
+	return "", iam.NilID, iam.ErrNotFound("user, group or service account")
 }
 
 // allBindings pages through every binding f selects.

@@ -20,6 +20,13 @@ type Config struct {
 	KeyRotation    time.Duration // how long one signing key signs
 	OpenSignup     bool          // signup creates a new organization each time
 	PasswordPolicy authn.PasswordPolicy
+	// AccessTokenTTL is the lifetime of OAuth access tokens (default 1h);
+	// RefreshTokenTTL that of the grants the password grant opens
+	// (default 30 days).
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	// LoginThrottle sets failed-login throttling and lockout.
+	LoginThrottle ThrottleConfig
 }
 
 // Env is what every use case needs: storage, a clock and entropy.
@@ -29,7 +36,9 @@ type Env struct {
 	Rand  io.Reader
 	Log   *slog.Logger
 
-	access *Access // set by New
+	access  *Access     // set by New
+	apiKeys *APIKeys    // set by New; Auth hands API keys to it
+	grants  *grantCache // set by New
 }
 
 // Services is the set of use cases the API layers call.
@@ -45,17 +54,35 @@ type Services struct {
 	Projects   *Projects
 	Roles      *Roles
 	Bindings   *Bindings
+
+	APIKeys         *APIKeys
+	ServiceAccounts *ServiceAccounts
+	Sessions        *UserSessions
+
+	OAuth        *OAuth
+	Grants       *Grants
+	OAuthClients *OAuthClients
+
+	MFA       *MFA
+	Passwords *Passwords
 }
 
 // New wires the use cases over env.
 func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Services {
 	env.access = newAccess(env)
-	keys := &Keys{env: env, ring: authn.NewKeyring(sealer), sealer: sealer, signFor: cfg.KeyRotation, verifyFor: cfg.SessionTTL}
+	env.apiKeys = newAPIKeys(env)
+	env.grants = newGrantCache()
+	cfg = cfg.withOAuthDefaults()
+	keys := &Keys{env: env, ring: authn.NewKeyring(sealer), sealer: sealer, signFor: cfg.KeyRotation,
+		verifyFor: max(cfg.SessionTTL, cfg.AccessTokenTTL)}
 	users := &Users{env: env, hasher: hasher, policy: cfg.PasswordPolicy}
 	roles := &Roles{env: env}
+	auth := newAuth(env, cfg, hasher, keys, users)
+	mfa := &MFA{env: env, sealer: sealer, issuer: cfg.Issuer}
+	auth.mfa, auth.throttle = mfa, newLoginThrottle(cfg.LoginThrottle)
 	return &Services{
 		Access:     env.access,
-		Auth:       newAuth(env, cfg, hasher, keys, users),
+		Auth:       auth,
 		Users:      users,
 		Orgs:       &Orgs{env: env, users: users},
 		Audit:      &Audit{env: env},
@@ -65,6 +92,17 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 		Projects:   newProjects(env),
 		Roles:      roles,
 		Bindings:   &Bindings{env: env, roles: roles},
+
+		APIKeys:         env.apiKeys,
+		ServiceAccounts: &ServiceAccounts{env: env, keys: env.apiKeys},
+		Sessions:        &UserSessions{env: env, auth: auth},
+
+		OAuth:        &OAuth{env: env, cfg: cfg, auth: auth, keys: keys},
+		Grants:       &Grants{env: env},
+		OAuthClients: &OAuthClients{env: env},
+
+		MFA:       mfa,
+		Passwords: &Passwords{env: env, hasher: hasher, defaults: cfg.PasswordPolicy, auth: auth},
 	}
 }
 

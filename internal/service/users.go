@@ -69,7 +69,10 @@ func (s *Users) Create(ctx context.Context, in NewUser) (*iam.User, error) {
 // prepare validates in and builds the user and its password hash (hashing
 // happens here, outside any transaction, because it is slow by design).
 // check names every invalid field of a new user.
-func (s *Users) check(in NewUser) checks {
+func (s *Users) check(in NewUser) checks { return s.checkWith(in, s.policy) }
+
+// checkWith is check under an organization's password policy.
+func (s *Users) checkWith(in NewUser, policy authn.PasswordPolicy) checks {
 	var c checks
 	c.email("email", in.Email)
 	c.username(in.Username)
@@ -79,7 +82,7 @@ func (s *Users) check(in NewUser) checks {
 	c.roles(in.Roles)
 	c.metadata(in.Metadata)
 	if in.Password != "" {
-		c.password(s.policy, in.Password, passwordContext(in.Email, in.Username)...)
+		c.password(policy, in.Password, passwordContext(in.Email, in.Username)...)
 	}
 	return c
 }
@@ -89,7 +92,11 @@ func (s *Users) prepare(ctx context.Context, orgID iam.ID, in NewUser, now time.
 		in.Roles = []string{authz.RoleUser}
 	}
 	in.Roles = uniq(in.Roles)
-	if err := s.check(in).err(); err != nil {
+	pol, err := orgPasswordPolicy(ctx, s.env.Store, orgID, s.policy)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.checkWith(in, rules(pol)).err(); err != nil {
 		return nil, "", err
 	}
 	var hash string
@@ -124,7 +131,9 @@ func (s *Users) insert(ctx context.Context, q iam.Queries, u *iam.User, hash str
 		}
 	}
 	if hash != "" {
-		if err := q.SetPasswordHash(ctx, u.OrgID, u.ID, hash); err != nil {
+		// SetPassword, not SetPasswordHash: the first password starts the
+		// history and the password's age.
+		if err := q.SetPassword(ctx, u.OrgID, u.ID, hash, now); err != nil {
 			return err
 		}
 	}
@@ -186,18 +195,22 @@ func (s *Users) Update(ctx context.Context, id iam.ID, edit func(*UserUpdate) er
 		return nil, err
 	}
 	var out *iam.User
+	var wasDisabled bool
 	err = retryModified(func() error {
 		return s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
 			u, err := q.GetUser(ctx, p.OrgID, id)
 			if err != nil {
 				return err
 			}
-			out = u
+			out, wasDisabled = u, u.Disabled
 			return s.update(ctx, q, p, u, edit)
 		})
 	})
 	if err != nil {
 		return nil, err
+	}
+	if out.Disabled != wasDisabled {
+		s.env.apiKeys.cache.forgetOwner(id) // their keys follow at once on this node
 	}
 	return out, nil
 }
@@ -305,7 +318,7 @@ func (s *Users) Delete(ctx context.Context, id iam.ID) error {
 		return iam.E(iam.FailedPrecondition, "cannot_delete_self", "you cannot delete yourself")
 	}
 	now := s.env.now()
-	return s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
+	err = s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
 		u, err := q.GetUser(ctx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -315,6 +328,10 @@ func (s *Users) Delete(ctx context.Context, id iam.ID) error {
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"user.deleted", "user", id.String(), map[string]any{"email": u.Email}})
 	})
+	if err == nil {
+		s.env.apiKeys.cache.forgetOwner(id) // their keys fail at once on this node
+	}
+	return err
 }
 
 // retryModified reruns fn when a compare-and-swap lost a race.
