@@ -34,7 +34,8 @@ func addClientCommands(root *cobra.Command, getenv func(string) string) {
 	pf.StringVar(&cc.server, "server", "", "URL of the Warden server (default: the one you logged in to, else "+defaultServer+")")
 	pf.StringVar(&cc.token, "token", "", "access token (default: the one saved by warden login)")
 	pf.BoolVar(&cc.jsonOut, "json", false, "print JSON instead of tables")
-	root.AddCommand(newLoginCmd(cc), newLogoutCmd(cc), newWhoamiCmd(cc), newUsersCmd(cc), newOrgsCmd(cc), newAuditCmd(cc))
+	root.AddCommand(newLoginCmd(cc), newLogoutCmd(cc), newWhoamiCmd(cc), newUsersCmd(cc), newOrgsCmd(cc), newAuditCmd(cc),
+		newAPIKeysCmd(cc), newServiceAccountsCmd(cc), newSessionsCmd(cc), newMFACmd(cc))
 }
 
 // credentials is what warden login saves.

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,8 +29,28 @@ import (
 type server struct {
 	url    string
 	data   string
+	logs   lockedBuffer // everything the server logged
 	cancel context.CancelFunc
 	done   chan error
+}
+
+// lockedBuffer is a bytes.Buffer safe to write from the server's log
+// goroutine while a test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // startServer runs `warden serve` in-process with cheap password hashing and
@@ -49,6 +70,7 @@ func startServer(t *testing.T, extra ...string) *server {
 	addr := regexp.MustCompile(`msg=listening addr=(\S+)`)
 	lines := bufio.NewScanner(pr)
 	for lines.Scan() {
+		s.logs.Write(append(lines.Bytes(), '\n'))
 		if m := addr.FindStringSubmatch(lines.Text()); m != nil {
 			s.url = "http://" + m[1]
 			break
@@ -58,7 +80,7 @@ func startServer(t *testing.T, extra ...string) *server {
 		cancel()
 		t.Fatalf("server did not start: %v", <-s.done)
 	}
-	go io.Copy(io.Discard, pr)
+	go io.Copy(&s.logs, pr)
 	t.Cleanup(func() { s.stop(t) })
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,19 +54,25 @@ func (f *storeFlags) open(ctx context.Context, log *slog.Logger) (*sqlstore.Stor
 }
 
 type serveConfig struct {
-	store         storeFlags
-	addr          string
-	issuer        string
-	openSignup    bool
-	secureCookies bool
-	secretKey     string
-	sessionTTL    time.Duration
-	keyRotation   time.Duration
-	argon2        authn.Argon2Params
-	hashWorkers   int
-	maxBody       int64
-	logLevel      string
-	logFormat     string
+	store          storeFlags
+	addr           string
+	issuer         string
+	openSignup     bool
+	secureCookies  bool
+	secretKey      string
+	sessionTTL     time.Duration
+	accessTTL      time.Duration
+	refreshTTL     time.Duration
+	keyRotation    time.Duration
+	argon2         authn.Argon2Params
+	hashWorkers    int
+	maxBody        int64
+	trustedProxies string
+	rateLimit      float64
+	rateBurst      int
+	loginThrottle  service.ThrottleConfig
+	logLevel       string
+	logFormat      string
 }
 
 func newServeCmd() *cobra.Command {
@@ -85,12 +92,21 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&c.secureCookies, "secure-cookies", false, "mark the session cookie Secure, for HTTPS deployments")
 	f.StringVar(&c.secretKey, "secret-key", "", "32-byte key, base64 or hex, sealing secrets at rest; default: generated once into the data directory")
 	f.DurationVar(&c.sessionTTL, "session-ttl", 12*time.Hour, "lifetime of a login session and its token")
+	f.DurationVar(&c.accessTTL, "access-token-ttl", time.Hour, "lifetime of OAuth access tokens")
+	f.DurationVar(&c.refreshTTL, "refresh-token-ttl", 30*24*time.Hour, "lifetime of the grants the OAuth password grant opens")
 	f.DurationVar(&c.keyRotation, "key-rotation", 24*time.Hour, "how long one token-signing key signs before the next takes over")
 	f.Uint32Var(&c.argon2.Memory, "argon2-memory", c.argon2.Memory, "argon2id memory in KiB")
 	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations")
 	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism")
 	f.IntVar(&c.hashWorkers, "hash-workers", 0, "password hashes computed at once; 0 = one per CPU")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted request body in bytes")
+	f.Float64Var(&c.rateLimit, "rate-limit", 100, "API requests per second per credential (per address when anonymous), on each node; 0 = no limit")
+	f.IntVar(&c.rateBurst, "rate-burst", 200, "API requests a credential may make at once before --rate-limit applies")
+	f.IntVar(&c.loginThrottle.AccountFailures, "login-max-failures", 5, "consecutive failed logins that lock a login name; -1 = never")
+	f.IntVar(&c.loginThrottle.AddressFailures, "login-max-address-failures", 20, "failed logins that lock a source address; -1 = never")
+	f.DurationVar(&c.loginThrottle.LockFor, "login-lockout", time.Minute, "first lockout after too many failed logins; each next one doubles")
+	f.DurationVar(&c.loginThrottle.MaxLock, "login-max-lockout", 15*time.Minute, "longest lockout after failed logins")
+	f.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	return cmd
@@ -124,14 +140,20 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	}
 	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log}
 	svc := service.New(envr, service.Config{Issuer: c.issuer, SessionTTL: c.sessionTTL, KeyRotation: c.keyRotation,
-		OpenSignup: c.openSignup, PasswordPolicy: authn.DefaultPasswordPolicy},
+		AccessTokenTTL: c.accessTTL, RefreshTokenTTL: c.refreshTTL,
+		OpenSignup: c.openSignup, PasswordPolicy: authn.DefaultPasswordPolicy, LoginThrottle: c.loginThrottle},
 		authn.NewHasher(c.argon2, c.hashWorkers, rand.Reader), sealer)
 	if err := svc.Keys.Ensure(ctx); err != nil {
 		return err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	api := httpapi.New(httpapi.Config{SecureCookies: c.secureCookies, MaxBodyBytes: c.maxBody}, svc, st, log, reg)
+	proxies, err := parseTrustedProxies(c.trustedProxies)
+	if err != nil {
+		return err
+	}
+	api := httpapi.New(httpapi.Config{SecureCookies: c.secureCookies, MaxBodyBytes: c.maxBody, TrustedProxies: proxies,
+		RateLimit: c.rateLimit, RateBurst: c.rateBurst}, svc, st, log, reg)
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -166,6 +188,25 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// parseTrustedProxies reads --trusted-proxies: IPs and CIDRs, comma-separated.
+func parseTrustedProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(item); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		} else {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an IP address or a CIDR network", item)
+		}
+	}
+	return out, nil
 }
 
 // secretKey is the configured key, or one generated once into the data
