@@ -17,12 +17,26 @@ type Store interface {
 	Tx(ctx context.Context, fn func(Queries) error) error
 	Ping(ctx context.Context) error
 	Close() error
+	// Listen calls fn with every Invalidation any node sharing this database
+	// commits, from the moment it is listening until ctx ends, and then
+	// returns nil; fn runs on one goroutine, in the order messages arrive.
+	// It survives lost connections, reconnecting with back-off; each time it
+	// starts or resumes listening it first calls fn with InvalidateAll, as
+	// messages sent meanwhile are lost. A backend with one node per database
+	// (SQLite) blocks until ctx ends and never calls fn.
+	Listen(ctx context.Context, fn func(Invalidation)) error
 }
 
 // Queries is what may be done inside or outside a transaction. Outside a
 // transaction each call stands alone.
 type Queries interface {
 	CredentialQueries
+	ExternalQueries
+	SMSQueries
+
+	// Notify sends inv to every node's Listen; inside a transaction, only
+	// when it commits. A backend with one node per database does nothing.
+	Notify(ctx context.Context, inv Invalidation) error
 
 	// Organizations. Names are unique in the instance, case-insensitively.
 	CreateOrg(ctx context.Context, o *Org) error

@@ -33,6 +33,13 @@ func postgresURL(t testing.TB) string {
 // end, so tests never see each other's rows.
 func newPostgres(t testing.TB) *sqlstore.Store {
 	t.Helper()
+	return openPostgres(t, postgresSchemaURL(t))
+}
+
+// postgresSchemaURL creates a fresh schema, dropped at the end, and returns
+// the URL of the test database with that schema as its search path.
+func postgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	base := postgresURL(t)
 	ctx := context.Background()
 	b := make([]byte, 6)
@@ -59,7 +66,14 @@ func newPostgres(t testing.TB) *sqlstore.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := sqlstore.Open(ctx, u.String(), sqlstore.Options{ReadConns: 8})
+	return u.String()
+}
+
+// openPostgres opens (and migrates) a store on dbURL, closed at the end.
+func openPostgres(t testing.TB, dbURL string) *sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{ReadConns: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

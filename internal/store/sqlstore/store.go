@@ -39,6 +39,7 @@ type Store struct {
 	w        *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
 	r        *sql.DB // SQLite: the query_only reader pool; PostgreSQL: the pool
 	log      *slog.Logger
+	dsn      string // PostgreSQL: what Listen connects to
 }
 
 var _ iam.Store = (*Store)(nil)
@@ -78,7 +79,9 @@ func openPostgres(dsn string, opts Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	return newStore("postgres", db, db, opts.Logger), nil
+	s := newStore("postgres", db, db, opts.Logger)
+	s.dsn = dsn
+	return s, nil
 }
 
 // openSQLite opens one writer connection and a read-only pool on the same
