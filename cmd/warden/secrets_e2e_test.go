@@ -50,13 +50,22 @@ func TestNoSecretIsKept(t *testing.T) {
 	enrol := must(admin.EnrolTOTP(ctx, ada))(t)
 	code := must(totp.GenerateCode(enrol.Secret, time.Now()))(t)
 	recovery := must(admin.VerifyTOTP(ctx, ada, code))(t)
+	const extToken, extSecret = "exchange-token-7d1f0c2a9b", "exchange-secret-e83b51f6"
+	var stored, apiToken map[string]any
+	sendJSON(t, "PUT", srv.url+"/v1/users/"+ada+"/authentications/msexchange", session,
+		`{"service_user": "ada", "access_token": "`+extToken+`", "access_secret": "`+extSecret+`"}`, &stored)
+	postJSON(t, srv.url+"/v1/api-tokens/rotate", session, ``, &apiToken)
 
 	secrets := map[string]string{
 		"ada's password": adaPassword, "bob's password": bobPassword, "the session token": session,
-		"the API key": key.Key, "the API key's secret": key.Key[strings.LastIndexByte(key.Key, '_')+1:],
+		"the API key": key.Key, "the API key's secret": key.Key[len("wdn_")+32+1:], // wdn_<32 hex>_<secret>
 		"the client secret": oc.ClientSecret, "the client-credentials token": cc["access_token"],
 		"the grant's refresh token": grant.RefreshToken, "the rotated refresh token": refreshed["refresh_token"],
 		"the refreshed access token": refreshed["access_token"], "the TOTP seed": enrol.Secret,
+		"the external access token": extToken, "the external access secret": extSecret,
+	}
+	if tok, _ := apiToken["bearer_token"].(string); tok != "" {
+		secrets["the API token's secret"] = tok[len("wdn_")+32+1:]
 	}
 	for i, c := range recovery {
 		secrets["recovery code "+string(rune('a'+i))] = c
@@ -70,7 +79,8 @@ func TestNoSecretIsKept(t *testing.T) {
 	// Responses after creation.
 	for _, path := range []string{"/v1/users/" + ada, "/v1/users/" + ada + "/api-keys", "/v1/users/" + ada + "/grants",
 		"/v1/users/" + ada + "/auth-methods", "/v1/users/" + ada + "/sessions", "/v1/service-accounts/" + sa.ID.String() + "/clients",
-		"/v1/oauth-clients", "/v1/audit-events?limit=1000", "/v1/users?limit=1000"} {
+		"/v1/oauth-clients", "/v1/audit-events?limit=1000", "/v1/users?limit=1000",
+		"/v1/users/" + ada + "/authentications", "/v1/api-tokens"} {
 		body := getRaw(t, srv.url+path, session)
 		for name, v := range secrets {
 			if strings.Contains(body, v) {
@@ -125,14 +135,19 @@ func tokenRequest(t *testing.T, base string, form url.Values) map[string]string 
 
 func postJSON(t *testing.T, u, token, body string, out any) {
 	t.Helper()
-	req := must(http.NewRequest("POST", u, strings.NewReader(body)))(t)
+	sendJSON(t, "POST", u, token, body, out)
+}
+
+func sendJSON(t *testing.T, method, u, token, body string, out any) {
+	t.Helper()
+	req := must(http.NewRequest(method, u, strings.NewReader(body)))(t)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	resp := must(http.DefaultClient.Do(req))(t)
 	defer resp.Body.Close()
 	b := must(io.ReadAll(resp.Body))(t)
 	if resp.StatusCode >= 300 {
-		t.Fatalf("POST %s: %d %s", u, resp.StatusCode, b)
+		t.Fatalf("%s %s: %d %s", method, u, resp.StatusCode, b)
 	}
 	noErr(t, json.Unmarshal(b, out))
 }

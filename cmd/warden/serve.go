@@ -22,6 +22,7 @@ import (
 	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/sms"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
@@ -73,6 +74,7 @@ type serveConfig struct {
 	loginThrottle  service.ThrottleConfig
 	logLevel       string
 	logFormat      string
+	smsSender      string
 }
 
 func newServeCmd() *cobra.Command {
@@ -109,6 +111,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&c.logFormat, "log-format", "text", "text or json")
+	f.StringVar(&c.smsSender, "sms-sender", "log", "where SMS codes go: log (masked number, no code), log-codes (development: the code too), file:<path> (JSON lines) or an https:// webhook")
 	return cmd
 }
 
@@ -138,7 +141,14 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log}
+	sender, err := sms.New(c.smsSender, log, time.Now)
+	if err != nil {
+		return err
+	}
+	if c.smsSender == "log-codes" {
+		log.Warn("--sms-sender=log-codes writes one-time codes to the log: for development only")
+	}
+	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log, SMS: sender}
 	svc := service.New(envr, service.Config{Issuer: c.issuer, SessionTTL: c.sessionTTL, KeyRotation: c.keyRotation,
 		AccessTokenTTL: c.accessTTL, RefreshTokenTTL: c.refreshTTL,
 		OpenSignup: c.openSignup, PasswordPolicy: authn.DefaultPasswordPolicy, LoginThrottle: c.loginThrottle},
@@ -164,8 +174,12 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	go svc.Keys.Run(bg, time.Minute)
-	// Other nodes' access changes (roles, bindings, memberships) reach this
-	// node within a second; its own apply at once.
+	// Other nodes' revocations and access changes (roles, bindings,
+	// memberships) reach this node through PostgreSQL LISTEN/NOTIFY within
+	// milliseconds; its own apply at once. Should a message be lost, the
+	// poll below (access) and the caches' 5-second recheck (credentials)
+	// still bound the delay.
+	go svc.Listen(bg)
 	go svc.Access.Run(bg, time.Second)
 
 	served := make(chan error, 1)

@@ -441,7 +441,8 @@ func (w world) fill(pattern string) string {
 		key = w.saKey
 	}
 	return strings.NewReplacer("{id}", id, "{key}", w.role, "{principal_id}", w.target.id,
-		"{key_id}", key, "{sid}", w.session, "{client_id}", w.client, "{grant_id}", w.grant, "{method}", "totp").Replace(pattern)
+		"{key_id}", key, "{sid}", w.session, "{client_id}", w.client, "{grant_id}", w.grant, "{method}", "totp", "{token_suffix}", "abc234",
+		"{service}", "msexchange", "{issuer}", "https%3A%2F%2Flogin.example.com").Replace(pattern)
 }
 
 // validRequest is a request each route accepts from a caller allowed to
@@ -453,6 +454,12 @@ func (w world) validRequest(method, pattern string) req {
 		r.body = map[string]string{"email": "x@example.com", "password": password, "org_name": "X"}
 	case "POST /v1/login/mfa":
 		r.body = map[string]string{"mfa_token": "x", "method": "totp", "code": "123456"}
+	case "POST /v1/users/{id}/auth-methods/sms":
+		r.body = map[string]string{"phone": "+4712345678"}
+	case "POST /v1/users/{id}/auth-methods/sms/verify":
+		r.body = map[string]string{"code": "123456"}
+	case "POST /v1/login/mfa/sms":
+		r.body = map[string]string{"mfa_token": "x"}
 	case "POST /v1/users/{id}/auth-methods/totp/verify":
 		r.body = map[string]string{"code": "123456"}
 	case "PUT /v1/users/{id}/password":
@@ -510,6 +517,10 @@ func (w world) validRequest(method, pattern string) req {
 		r.body = map[string]any{"type": "service", "for_client_id": "squirro", "project_permissions": []string{"items.read"}}
 	case "POST /v1/oauth-clients":
 		r.body = map[string]any{"name": "new app", "allow_password": true}
+	case "PUT /v1/users/{id}/authentications/{service}":
+		r.body = map[string]any{"service_user": "ada@exchange.example", "access_token": "exchange-token", "access_token_expires": "2030-01-02T15:04:05Z"}
+	case "PUT /v1/users/{id}/identities/{issuer}":
+		r.body = map[string]string{"subject": "ada-1"}
 	}
 	return r
 }

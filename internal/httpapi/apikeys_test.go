@@ -218,3 +218,18 @@ func TestDisablingAUserStopsTheirKeysAtOnce(t *testing.T) {
 		{name: "the key is gone with him", method: "GET", path: "/v1/whoami", token: key.Key, status: 401, code: "invalid_api_key"},
 	})
 }
+
+// TestDeletingAnOrgStopsItsKeysAtOnce: nothing of a deleted organization
+// keeps authenticating from a cache.
+func TestDeletingAnOrgStopsItsKeysAtOnce(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t)
+	root := a.signup(t)
+	boss := a.otherOrg(t, root, "Doomed Org", "boss@doomed.example")
+	key := a.mintKey(t, boss.token, "/v1/users/"+boss.id+"/api-keys", map[string]any{"valid_sources": []string{"127.0.0.1"}})
+	a.run(t, []scenario{
+		{name: "the key works", method: "GET", path: "/v1/whoami", token: key.Key, status: 200},
+		{name: "the org is deleted", method: "DELETE", path: "/v1/orgs/" + boss.org, token: root.token, status: 204},
+		{name: "the key fails on the next request", method: "GET", path: "/v1/whoami", token: key.Key, status: 401},
+	})
+}

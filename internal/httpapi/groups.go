@@ -53,30 +53,6 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
-	q := query{r: r}
-	page := iam.Page{Limit: q.limit(), After: q.cursor()}
-	if q.err != nil {
-		return q.err
-	}
-	groups, err := s.svc.Groups.List(r.Context(), page)
-	if err != nil {
-		return err
-	}
-	out := struct {
-		Groups     []groupJSON `json:"groups"`
-		NextCursor *string     `json:"next_cursor"`
-	}{Groups: make([]groupJSON, len(groups))}
-	for i, g := range groups {
-		out.Groups[i] = toGroupJSON(g)
-	}
-	if len(groups) > 0 {
-		out.NextCursor = nextCursor(len(groups), page.Limit, groups[len(groups)-1].ID)
-	}
-	writeJSON(w, http.StatusOK, typeJSON, out)
-	return nil
-}
-
 func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -100,42 +76,6 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) error {
 		out.Projects = toProjectAccessJSON(projects)
 	}
 	writeJSON(w, http.StatusOK, typeJSON, out)
-	return nil
-}
-
-func (s *Server) patchGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readPatch(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Groups.Update(r.Context(), id, func(doc *service.GroupUpdate) error {
-		p := groupRequest(*doc)
-		if err := patch(&p); err != nil {
-			return err
-		}
-		*doc = service.GroupUpdate(p)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toGroupJSON(g))
-	return nil
-}
-
-func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Groups.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -208,5 +148,19 @@ func (s *Server) deleteGroupMember(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
+	q := query{r: r}
+	page := iam.Page{Limit: q.limit(), After: q.cursor()}
+	if q.err != nil {
+		return q.err
+	}
+	groups, err := s.svc.Groups.List(r.Context(), page)
+	if err != nil {
+		return err
+	}
+	writePage(w, "groups", groups, page.Limit, func(g *iam.Group) iam.ID { return g.ID }, toGroupJSON)
 	return nil
 }

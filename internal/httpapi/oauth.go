@@ -85,7 +85,8 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	tok, err := s.svc.OAuth.Token(r.Context(), service.TokenRequest{GrantType: f.get("grant_type"), Client: f.client,
-		Username: f.get("username"), Password: f.get("password"), RefreshToken: f.get("refresh_token"), Scope: f.get("scope")})
+		Username: f.get("username"), Password: f.get("password"), RefreshToken: f.get("refresh_token"), Scope: f.get("scope"),
+		AuthService: f.get("auth_service"), AuthUser: f.get("auth_user")})
 	if err != nil {
 		s.writeOAuthError(w, r, err, f.basic)
 		return nil

@@ -43,24 +43,6 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Orgs.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toOrgJSON(o))
-	return nil
-}
-
-type orgList struct {
-	Orgs       []orgJSON `json:"orgs"`
-	NextCursor *string   `json:"next_cursor"`
-}
-
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	q := query{r: r}
 	page := iam.Page{Limit: q.limit(), After: q.cursor()}
@@ -71,53 +53,10 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := orgList{Orgs: make([]orgJSON, len(orgs))}
-	for i, o := range orgs {
-		out.Orgs[i] = toOrgJSON(o)
-	}
-	if len(orgs) > 0 {
-		out.NextCursor = nextCursor(len(orgs), page.Limit, orgs[len(orgs)-1].ID)
-	}
-	writeJSON(w, http.StatusOK, typeJSON, out)
+	writePage(w, "orgs", orgs, page.Limit, func(o *iam.Org) iam.ID { return o.ID }, toOrgJSON)
 	return nil
 }
 
 type orgPatch struct {
 	Name string `json:"name"`
-}
-
-func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readPatch(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Orgs.Update(r.Context(), id, func(doc *service.OrgUpdate) error {
-		p := orgPatch(*doc)
-		if err := patch(&p); err != nil {
-			return err
-		}
-		*doc = service.OrgUpdate(p)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toOrgJSON(o))
-	return nil
-}
-
-func (s *Server) deleteOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Orgs.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

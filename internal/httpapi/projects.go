@@ -61,58 +61,9 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.svc.Projects.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toProjectJSON(p))
-	return nil
-}
-
 type projectPatch struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
-}
-
-func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readPatch(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.svc.Projects.Update(r.Context(), id, func(doc *service.ProjectUpdate) error {
-		pp := projectPatch(*doc)
-		if err := patch(&pp); err != nil {
-			return err
-		}
-		*doc = service.ProjectUpdate(pp)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toProjectJSON(p))
-	return nil
-}
-
-func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Projects.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (s *Server) projectMembers() memberOps {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
-	"github.com/wardenhq/warden/internal/service"
 )
 
 type serviceAccountJSON struct {
@@ -45,79 +44,6 @@ func (s *Server) createServiceAccount(w http.ResponseWriter, r *http.Request) er
 	}
 	w.Header().Set("Location", "/v1/service-accounts/"+sa.ID.String())
 	writeJSON(w, http.StatusCreated, typeJSON, toServiceAccountJSON(sa))
-	return nil
-}
-
-func (s *Server) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
-	q := query{r: r}
-	page := iam.Page{Limit: q.limit(), After: q.cursor()}
-	if q.err != nil {
-		return q.err
-	}
-	list, err := s.svc.ServiceAccounts.List(r.Context(), page)
-	if err != nil {
-		return err
-	}
-	out := struct {
-		ServiceAccounts []serviceAccountJSON `json:"service_accounts"`
-		NextCursor      *string              `json:"next_cursor"`
-	}{ServiceAccounts: make([]serviceAccountJSON, len(list))}
-	for i, sa := range list {
-		out.ServiceAccounts[i] = toServiceAccountJSON(sa)
-	}
-	if len(list) > 0 {
-		out.NextCursor = nextCursor(len(list), page.Limit, list[len(list)-1].ID)
-	}
-	writeJSON(w, http.StatusOK, typeJSON, out)
-	return nil
-}
-
-func (s *Server) getServiceAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	sa, err := s.svc.ServiceAccounts.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toServiceAccountJSON(sa))
-	return nil
-}
-
-func (s *Server) patchServiceAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readPatch(r)
-	if err != nil {
-		return err
-	}
-	sa, err := s.svc.ServiceAccounts.Update(r.Context(), id, func(doc *service.ServiceAccountUpdate) error {
-		p := serviceAccountPatch(*doc)
-		if err := patch(&p); err != nil {
-			return err
-		}
-		*doc = service.ServiceAccountUpdate(p)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toServiceAccountJSON(sa))
-	return nil
-}
-
-func (s *Server) deleteServiceAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.ServiceAccounts.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -192,5 +118,19 @@ func (s *Server) deleteServiceAccountClient(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listServiceAccounts(w http.ResponseWriter, r *http.Request) error {
+	q := query{r: r}
+	page := iam.Page{Limit: q.limit(), After: q.cursor()}
+	if q.err != nil {
+		return q.err
+	}
+	list, err := s.svc.ServiceAccounts.List(r.Context(), page)
+	if err != nil {
+		return err
+	}
+	writePage(w, "service_accounts", list, page.Limit, func(sa *iam.ServiceAccount) iam.ID { return sa.ID }, toServiceAccountJSON)
 	return nil
 }

@@ -116,39 +116,3 @@ type userPatch struct {
 	Metadata  json.RawMessage `json:"metadata"`
 	Disabled  bool            `json:"disabled"`
 }
-
-func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readPatch(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.svc.Users.Update(r.Context(), id, func(doc *service.UserUpdate) error {
-		p := userPatch(*doc)
-		if err := patch(&p); err != nil {
-			return err
-		}
-		*doc = service.UserUpdate(p)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toUserJSON(u))
-	return nil
-}
-
-func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Users.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}

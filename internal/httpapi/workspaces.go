@@ -82,42 +82,6 @@ type workspacePatch struct {
 	Domain string `json:"domain"`
 }
 
-func (s *Server) patchWorkspace(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readPatch(r)
-	if err != nil {
-		return err
-	}
-	ws, err := s.svc.Workspaces.Update(r.Context(), id, func(doc *service.WorkspaceUpdate) error {
-		p := workspacePatch(*doc)
-		if err := patch(&p); err != nil {
-			return err
-		}
-		*doc = service.WorkspaceUpdate(p)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, typeJSON, toWorkspaceJSON(ws))
-	return nil
-}
-
-func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Workspaces.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 // memberJSON is a workspace or project member.
 type memberJSON struct {
 	MemberType  string   `json:"member_type"`

@@ -15,7 +15,8 @@ import (
 // access version; a change to bindings, memberships or roles bumps the
 // version (in the store, in the same transaction), so the next check
 // recompiles. This node learns its own bumps at once and other nodes' by
-// polling the versions. No check runs SQL unless its snapshot is stale.
+// listening (Services.Listen) and, as the fallback, by polling the
+// versions. No check runs SQL unless its snapshot is stale.
 type Access struct {
 	env *Env
 
@@ -62,17 +63,22 @@ func (a *Access) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			vs, err := a.env.Store.AuthzVersions(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					a.env.Log.Warn("cannot poll access versions", "err", err)
-				}
-				continue
-			}
-			for org, v := range vs {
-				a.bumped(org, v)
-			}
+			a.poll(ctx)
 		}
+	}
+}
+
+// poll learns every organization's access version from the store.
+func (a *Access) poll(ctx context.Context) {
+	vs, err := a.env.Store.AuthzVersions(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.env.Log.Warn("cannot poll access versions", "err", err)
+		}
+		return
+	}
+	for org, v := range vs {
+		a.bumped(org, v)
 	}
 }
 
@@ -234,8 +240,10 @@ func (a *Access) tx(ctx context.Context, org iam.ID, fn func(q iam.Queries) erro
 			return err
 		}
 		var err error
-		v, err = q.BumpAuthzVersion(ctx, org)
-		return err
+		if v, err = q.BumpAuthzVersion(ctx, org); err != nil {
+			return err
+		}
+		return q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateAuthz, OrgID: org, Version: v})
 	})
 	if err == nil {
 		a.bumped(org, v)

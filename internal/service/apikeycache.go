@@ -99,6 +99,13 @@ func (c *apiKeyCache) forgetOwner(principal iam.ID) {
 	}
 }
 
+// clear drops every key.
+func (c *apiKeyCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.m)
+}
+
 // shouldTouch reports, once per touchEvery, that the key's last use should
 // be written.
 func (c *apiKeyCache) shouldTouch(id iam.ID, now time.Time) bool {

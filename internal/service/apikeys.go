@@ -255,6 +255,9 @@ func (s *APIKeys) Create(ctx context.Context, o KeyOwner, in NewAPIKey) (*Minted
 	now := s.env.now()
 	var c checks
 	c.text("description", in.Description, false, 200)
+	if in.Description == apiTokenDescription {
+		c.add("description", quote(apiTokenDescription)+" is reserved for the tokens of POST /v1/api-tokens/rotate")
+	}
 	sources := canonicalSources(&c, in.ValidSources)
 	if len(in.ValidSources) == 0 && !unlimited {
 		c.add("valid_sources", "is required: name the addresses or networks the key may be used from (a key usable from anywhere needs the apikeys.unlimited permission)")
@@ -264,6 +267,28 @@ func (s *APIKeys) Create(ctx context.Context, o KeyOwner, in NewAPIKey) (*Minted
 	if err := c.err(); err != nil {
 		return nil, err
 	}
+	m, err := s.mint(p.OrgID, o, now, &iam.APIKey{Description: in.Description, ValidSources: sources, Permissions: perms,
+		ExpiresAt: expires})
+	if err != nil {
+		return nil, err
+	}
+	k := m.Key
+	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
+		if err := q.CreateAPIKey(ctx, k); err != nil {
+			return err
+		}
+		return s.env.record(ctx, q, p.OrgID, now, event{"apikey.created", "apikey", k.ID.String(), keyChanges(k)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// mint fills in k (its description, sources, permissions and expiry set)
+// as a new key of owner o in org, with a fresh ID and secret, and returns
+// it with its plain text; it stores nothing.
+func (s *APIKeys) mint(org iam.ID, o KeyOwner, now time.Time, k *iam.APIKey) (*MintedAPIKey, error) {
 	id, err := s.env.newID(now)
 	if err != nil {
 		return nil, err
@@ -273,17 +298,7 @@ func (s *APIKeys) Create(ctx context.Context, o KeyOwner, in NewAPIKey) (*Minted
 		return nil, iam.Wrap(err, "cannot generate an API key")
 	}
 	sum := sha256.Sum256([]byte(secret))
-	k := &iam.APIKey{ID: id, OrgID: p.OrgID, PrincipalKind: o.Kind, PrincipalID: o.ID, SecretHash: sum[:],
-		Description: in.Description, ValidSources: sources, Permissions: perms, CreatedAt: now, ExpiresAt: expires}
-	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
-		if err := q.CreateAPIKey(ctx, k); err != nil {
-			return err
-		}
-		return s.env.record(ctx, q, p.OrgID, now, event{"apikey.created", "apikey", id.String(), keyChanges(k)})
-	})
-	if err != nil {
-		return nil, err
-	}
+	k.ID, k.OrgID, k.PrincipalKind, k.PrincipalID, k.SecretHash, k.CreatedAt = id, org, o.Kind, o.ID, sum[:], now
 	return &MintedAPIKey{Key: k, Plain: KeyPrefix(id) + "_" + secret}, nil
 }
 
@@ -339,6 +354,9 @@ func (s *APIKeys) Renew(ctx context.Context, o KeyOwner, id iam.ID, days *int) (
 		if err := q.RenewAPIKey(ctx, p.OrgID, id, expires); err != nil {
 			return err
 		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateAPIKey, OrgID: p.OrgID, ID: id}); err != nil {
+			return err
+		}
 		changes := map[string]any{"expires_at": map[string]any{"from": k.ExpiresAt, "to": expires}}
 		k.ExpiresAt, out = expires, k
 		return s.env.record(ctx, q, p.OrgID, now, event{"apikey.renewed", "apikey", id.String(), changes})
@@ -367,6 +385,9 @@ func (s *APIKeys) Revoke(ctx context.Context, o KeyOwner, id iam.ID) error {
 			return iam.ErrNotFound("API key")
 		}
 		if err := q.RevokeAPIKey(ctx, p.OrgID, id, now); err != nil {
+			return err
+		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateAPIKey, OrgID: p.OrgID, ID: id}); err != nil {
 			return err
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"apikey.revoked", "apikey", id.String(),

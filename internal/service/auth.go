@@ -283,6 +283,9 @@ func (a *Auth) Logout(ctx context.Context) error {
 		if err := q.RevokeSession(ctx, p.OrgID, p.SessionID, now); err != nil {
 			return err
 		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateSession, OrgID: p.OrgID, ID: p.SessionID}); err != nil {
+			return err
+		}
 		return a.env.record(ctx, q, p.OrgID, now, event{"session.revoked", "session", p.SessionID.String(),
 			map[string]any{"user_id": p.ID, "reason": "logout"}})
 	})

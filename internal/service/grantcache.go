@@ -80,6 +80,31 @@ func (c *grantCache) revokeClient(clientID iam.ID) {
 	}
 }
 
+// forget drops a grant, so that its next use reads it again.
+func (c *grantCache) forget(id iam.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
+}
+
+// forgetWhere drops every grant that match selects.
+func (c *grantCache) forgetWhere(match func(*iam.Grant) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, e := range c.m {
+		if match(&e.g) {
+			delete(c.m, id)
+		}
+	}
+}
+
+// clear drops every grant.
+func (c *grantCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.m)
+}
+
 // shouldTouch reports, once per touchEvery, that the grant's last-used
 // time should be written.
 func (c *grantCache) shouldTouch(id iam.ID, now time.Time) bool {

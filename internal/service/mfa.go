@@ -35,6 +35,7 @@ type MFA struct {
 	env    *Env
 	sealer *authn.Sealer
 	issuer string
+	sms    *SMS // set by New: SMS codes (sms.go)
 }
 
 // AuthMethod is the public view of an authentication method: never its
@@ -48,7 +49,8 @@ type AuthMethod struct {
 	Settings    json.RawMessage
 }
 
-// Methods lists a user's authentication methods: always password and totp.
+// Methods lists a user's authentication methods: always password, totp
+// and sms.
 func (m *MFA) Methods(ctx context.Context, userID iam.ID) ([]AuthMethod, error) {
 	p, err := m.env.authorizeSelfOr(ctx, authz.MFAManage, userID)
 	if err != nil {
@@ -74,16 +76,20 @@ func methodsOf(ctx context.Context, q iam.Queries, orgID, userID iam.ID) ([]Auth
 	out := []AuthMethod{
 		{Method: MethodPassword, Initialized: hasPassword, Enabled: hasPassword, Settings: json.RawMessage("{}")},
 		{Method: MethodTOTP, Settings: json.RawMessage("{}")},
+		{Method: MethodSMS, Settings: json.RawMessage("{}")},
 	}
 	for _, sm := range stored {
 		i := slices.IndexFunc(out, func(a AuthMethod) bool { return a.Method == sm.Method })
 		if i < 0 {
-			continue // a method this API does not manage (sms)
+			continue // a method this API does not manage
 		}
 		a := &out[i]
 		a.LastLoginAt, a.LastLoginIP = sm.LastLoginAt, sm.LastLoginIP
 		if len(sm.Settings) > 0 {
 			a.Settings = sm.Settings
+		}
+		if sm.Method == MethodSMS {
+			a.Settings = maskSMSSettings(sm.Settings) // the phone, masked
 		}
 		if sm.Method == MethodPassword {
 			a.Enabled = hasPassword && sm.Enabled
@@ -94,7 +100,7 @@ func methodsOf(ctx context.Context, q iam.Queries, orgID, userID iam.ID) ([]Auth
 	return out, nil
 }
 
-var errUnknownMethod = iam.InvalidFields(iam.FieldError{Field: "method", Message: "must be password or totp"})
+var errUnknownMethod = iam.InvalidFields(iam.FieldError{Field: "method", Message: "must be password, totp or sms"})
 
 // Enable turns a method on. A password must have been set, and TOTP
 // verified once with a code, before they can be enabled.
@@ -108,7 +114,7 @@ func (m *MFA) Disable(ctx context.Context, userID iam.ID, method string) error {
 }
 
 func (m *MFA) setEnabled(ctx context.Context, userID iam.ID, method string, on bool) error {
-	if method != MethodPassword && method != MethodTOTP {
+	if method != MethodPassword && method != MethodTOTP && method != MethodSMS {
 		return errUnknownMethod
 	}
 	p, err := m.env.authorizeSelfOr(ctx, authz.MFAManage, userID)
@@ -142,6 +148,8 @@ func (m *MFA) setEnabled(ctx context.Context, userID iam.ID, method string, on b
 				return iam.E(iam.FailedPrecondition, "method_not_initialized", "this user has no password; set one first")
 			case method == MethodTOTP && (!cur.Initialized || stored.LastStep == 0):
 				return iam.E(iam.FailedPrecondition, "method_not_initialized", "enrol TOTP and verify a code to enable it")
+			case method == MethodSMS && !cur.Initialized:
+				return iam.E(iam.FailedPrecondition, "method_not_initialized", "enrol a phone and verify a code to enable SMS")
 			}
 		} else {
 			enabled := 0
@@ -428,25 +436,33 @@ func (a *Auth) secondStep(ctx context.Context, u *iam.User, login string, now ti
 			return iam.E(iam.Unauthenticated, "method_disabled", "password login is disabled for this account")
 		}
 	}
-	for _, am := range methods {
-		if am.Method != MethodTOTP || !am.Initialized || !am.Enabled {
-			continue
+	var offered []string
+	for _, want := range []string{MethodTOTP, MethodSMS} {
+		i := slices.IndexFunc(methods, func(am *iam.AuthMethod) bool { return am.Method == want && am.Initialized && am.Enabled })
+		switch {
+		case i < 0:
+		case want == MethodTOTP:
+			offered = append(offered, MethodTOTP, MethodRecoveryCode)
+		default:
+			offered = append(offered, want)
 		}
-		token, err := a.mfaToken(u, login, now)
-		if err != nil {
-			return err
-		}
-		return &iam.Error{Kind: iam.Unauthenticated, Code: "mfa_required",
-			Message: "this account needs a second factor: send a code to /v1/login/mfa with the mfa_token",
-			Extra:   map[string]any{"mfa_token": token, "methods": []string{MethodTOTP, MethodRecoveryCode}}}
 	}
-	return nil
+	if len(offered) == 0 {
+		return nil
+	}
+	token, err := a.mfaToken(u, login, now)
+	if err != nil {
+		return err
+	}
+	return &iam.Error{Kind: iam.Unauthenticated, Code: "mfa_required",
+		Message: "this account needs a second factor: send a code to /v1/login/mfa with the mfa_token",
+		Extra:   map[string]any{"mfa_token": token, "methods": offered}}
 }
 
 // LoginMFA is the input of Auth.LoginMFA.
 type LoginMFA struct {
 	Token  string
-	Method string // totp or recovery_code
+	Method string // totp, recovery_code or sms
 	Code   string
 }
 
@@ -458,8 +474,8 @@ func (a *Auth) LoginMFA(ctx context.Context, in LoginMFA) (*Session, error) {
 	if in.Token == "" {
 		c.add("mfa_token", "is required")
 	}
-	if in.Method != MethodTOTP && in.Method != MethodRecoveryCode {
-		c.add("method", "must be totp or recovery_code")
+	if in.Method != MethodTOTP && in.Method != MethodRecoveryCode && in.Method != MethodSMS {
+		c.add("method", "must be totp, recovery_code or sms")
 	}
 	if strings.TrimSpace(in.Code) == "" {
 		c.add("code", "is required")
@@ -486,7 +502,30 @@ func (a *Auth) LoginMFA(ctx context.Context, in LoginMFA) (*Session, error) {
 	if u.Disabled {
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
 	}
-	err = a.env.Store.Tx(ctx, func(q iam.Queries) error {
+	if in.Method == MethodSMS {
+		err = a.mfa.sms.useLoginCode(ctx, u, in.Code, now) // sms.go
+	} else {
+		err = a.loginTOTP(ctx, u, in, now)
+	}
+	if iam.CodeOf(err) == errInvalidMFACode.Code {
+		return nil, a.loginFailed(ctx, claims.Login, u.OrgID, "invalid_mfa_code", now, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.throttle.succeed(claims.Login)
+	used := MethodTOTP
+	if in.Method == MethodSMS {
+		used = MethodSMS
+	}
+	a.recordMethodUse(ctx, u, used)
+	u.Roles = orgRoles(u.Roles)
+	return a.openSession(ctx, u, in.Method)
+}
+
+// loginTOTP checks the second step with a TOTP or recovery code.
+func (a *Auth) loginTOTP(ctx context.Context, u *iam.User, in LoginMFA, now time.Time) error {
+	return a.env.Store.Tx(ctx, func(q iam.Queries) error {
 		am, err := q.GetAuthMethod(ctx, u.OrgID, u.ID, MethodTOTP)
 		if iam.IsKind(err, iam.NotFound) || (err == nil && !am.Enabled) {
 			return errBadMFAToken // TOTP was turned off since: log in again
@@ -506,20 +545,6 @@ func (a *Auth) LoginMFA(ctx context.Context, in LoginMFA) (*Session, error) {
 		}
 		return nil
 	})
-	if iam.CodeOf(err) == errInvalidMFACode.Code {
-		return nil, a.loginFailed(ctx, claims.Login, u.OrgID, "invalid_mfa_code", now, err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	a.throttle.succeed(claims.Login)
-	a.recordMethodUse(ctx, u, MethodTOTP)
-	u.Roles = orgRoles(u.Roles)
-	method := MethodTOTP
-	if in.Method == MethodRecoveryCode {
-		method = MethodRecoveryCode
-	}
-	return a.openSession(ctx, u, method)
 }
 
 // recordMethodUse stores the last successful use of a method. It only

@@ -103,6 +103,8 @@ type TokenRequest struct {
 	Password     string
 	RefreshToken string
 	Scope        string
+	AuthService  string // ext_id: the issuer of the identity (external.go)
+	AuthUser     string // ext_id: its subject
 }
 
 // Token is the token endpoint's answer.
@@ -118,11 +120,11 @@ type Token struct {
 // Token runs the token endpoint.
 func (o *OAuth) Token(ctx context.Context, in TokenRequest) (*Token, error) {
 	switch in.GrantType {
-	case "client_credentials", "password", "refresh_token":
+	case "client_credentials", "password", "refresh_token", "ext_id":
 	case "":
 		return nil, oauthError(OAuthInvalidRequest, "grant_type is required")
 	default:
-		return nil, oauthError(OAuthUnsupportedGrantType, "grant_type must be client_credentials, refresh_token or password")
+		return nil, oauthError(OAuthUnsupportedGrantType, "grant_type must be client_credentials, refresh_token, password or ext_id")
 	}
 	client, err := o.authenticateClient(ctx, in.Client)
 	if err != nil {
@@ -133,6 +135,8 @@ func (o *OAuth) Token(ctx context.Context, in TokenRequest) (*Token, error) {
 		return o.clientCredentials(ctx, client, in.Scope)
 	case "password":
 		return o.password(ctx, client, in)
+	case "ext_id":
+		return o.extID(ctx, client, in)
 	default:
 		return o.refresh(ctx, client, in.RefreshToken, in.Scope)
 	}
@@ -544,6 +548,9 @@ func revokeGrant(ctx context.Context, env *Env, g *iam.Grant, reason string, act
 	now := env.now()
 	err := env.Store.Tx(ctx, func(q iam.Queries) error {
 		if err := q.RevokeGrant(ctx, g.OrgID, g.ID, now); err != nil {
+			return err
+		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateGrant, OrgID: g.OrgID, ID: g.ID}); err != nil {
 			return err
 		}
 		return env.record(ctx, q, g.OrgID, now, event{"grant.revoked", "grant", g.ID.String(),

@@ -92,6 +92,9 @@ func (s *OAuthClients) Revoke(ctx context.Context, id iam.ID) error {
 		if err := q.RevokeOAuthClient(ctx, p.OrgID, id, now); err != nil {
 			return err
 		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateClient, OrgID: p.OrgID, ID: id}); err != nil {
+			return err
+		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"oauth_client.revoked", "oauth_client", id.String(),
 			map[string]any{"name": cl.Name}})
 	})

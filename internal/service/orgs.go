@@ -155,7 +155,7 @@ func (s *Orgs) Delete(ctx context.Context, id iam.ID) error {
 		return iam.E(iam.FailedPrecondition, "cannot_delete_own_org", "you cannot delete your own organization")
 	}
 	now := s.env.now()
-	return s.env.Store.Tx(ctx, func(q iam.Queries) error {
+	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
 		o, err := q.GetOrg(ctx, id)
 		if err != nil {
 			return err
@@ -163,8 +163,15 @@ func (s *Orgs) Delete(ctx context.Context, id iam.ID) error {
 		if err := q.DeleteOrg(ctx, id); err != nil {
 			return err
 		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateOrg, OrgID: id}); err != nil {
+			return err
+		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"org.deleted", "org", id.String(), map[string]any{"name": o.Name}})
 	})
+	if err == nil {
+		s.env.forgetCredentials() // this node at once, others through the notification
+	}
+	return err
 }
 
 // authorizeOrg allows perm on the caller's own organization, and anything

@@ -201,6 +201,9 @@ func (s *Passwords) Change(ctx context.Context, userID iam.ID, in PasswordChange
 			if err := q.RevokeSession(ctx, p.OrgID, sess.ID, now); err != nil {
 				return err
 			}
+			if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateSession, OrgID: p.OrgID, ID: sess.ID}); err != nil {
+				return err
+			}
 			revoked = append(revoked, sess.ID)
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"password.changed", "user", userID.String(),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/sms"
 )
 
 // Config holds the settings of the use cases.
@@ -35,6 +36,8 @@ type Env struct {
 	Now   func() time.Time
 	Rand  io.Reader
 	Log   *slog.Logger
+	// SMS sends one-time codes; nil only logs that one was sent.
+	SMS sms.Sender
 
 	access  *Access     // set by New
 	apiKeys *APIKeys    // set by New; Auth hands API keys to it
@@ -65,6 +68,10 @@ type Services struct {
 
 	MFA       *MFA
 	Passwords *Passwords
+	SMS       *SMS
+
+	External  *External
+	APITokens *APITokens
 }
 
 // New wires the use cases over env.
@@ -80,6 +87,11 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 	auth := newAuth(env, cfg, hasher, keys, users)
 	mfa := &MFA{env: env, sealer: sealer, issuer: cfg.Issuer}
 	auth.mfa, auth.throttle = mfa, newLoginThrottle(cfg.LoginThrottle)
+	sender := env.SMS
+	if sender == nil {
+		sender = &sms.LogSender{Log: env.Log}
+	}
+	mfa.sms = &SMS{env: env, mfa: mfa, sender: sender, issuer: cfg.Issuer}
 	return &Services{
 		Access:     env.access,
 		Auth:       auth,
@@ -103,6 +115,10 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 
 		MFA:       mfa,
 		Passwords: &Passwords{env: env, hasher: hasher, defaults: cfg.PasswordPolicy, auth: auth},
+		SMS:       mfa.sms,
+
+		External:  &External{env: env, sealer: sealer},
+		APITokens: &APITokens{env: env, keys: env.apiKeys},
 	}
 }
 

@@ -119,6 +119,9 @@ func (s *ServiceAccounts) Update(ctx context.Context, id iam.ID, edit func(*Serv
 		if err := q.UpdateServiceAccount(ctx, sa); err != nil {
 			return err
 		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidatePrincipal, OrgID: p.OrgID, ID: id}); err != nil {
+			return err
+		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"service_account.updated", "service_account", id.String(), changes})
 	})
 	if err != nil {
@@ -142,6 +145,9 @@ func (s *ServiceAccounts) Delete(ctx context.Context, id iam.ID) error {
 			return err
 		}
 		if err := q.DeleteServiceAccount(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidatePrincipal, OrgID: p.OrgID, ID: id}); err != nil {
 			return err
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"service_account.deleted", "service_account", id.String(),
@@ -238,6 +244,9 @@ func (s *ServiceAccounts) RevokeClient(ctx context.Context, saID, clientID iam.I
 			return iam.ErrNotFound("OAuth client")
 		}
 		if err := q.RevokeOAuthClient(ctx, p.OrgID, clientID, now); err != nil {
+			return err
+		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateClient, OrgID: p.OrgID, ID: clientID}); err != nil {
 			return err
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"oauth_client.revoked", "oauth_client", clientID.String(),

@@ -70,6 +70,31 @@ func (c *sessionCache) revoke(id iam.ID, now time.Time) {
 	}
 }
 
+// forget drops a session, so that its next use reads it again.
+func (c *sessionCache) forget(id iam.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
+}
+
+// forgetUser drops every session of a user.
+func (c *sessionCache) forgetUser(user iam.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, e := range c.m {
+		if e.s.UserID == user {
+			delete(c.m, id)
+		}
+	}
+}
+
+// clear drops every session.
+func (c *sessionCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.m)
+}
+
 // shouldTouch reports, once per touchEvery, that the session's last-seen
 // time should be written.
 func (c *sessionCache) shouldTouch(id iam.ID, now time.Time) bool {

@@ -203,7 +203,10 @@ func (s *Users) Update(ctx context.Context, id iam.ID, edit func(*UserUpdate) er
 				return err
 			}
 			out, wasDisabled = u, u.Disabled
-			return s.update(ctx, q, p, u, edit)
+			if err := s.update(ctx, q, p, u, edit); err != nil || u.Disabled == wasDisabled {
+				return err
+			}
+			return q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidatePrincipal, OrgID: p.OrgID, ID: id})
 		})
 	})
 	if err != nil {
@@ -324,6 +327,9 @@ func (s *Users) Delete(ctx context.Context, id iam.ID) error {
 			return err
 		}
 		if err := q.DeleteUser(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidatePrincipal, OrgID: p.OrgID, ID: id}); err != nil {
 			return err
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"user.deleted", "user", id.String(), map[string]any{"email": u.Email}})

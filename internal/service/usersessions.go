@@ -71,6 +71,9 @@ func (s *UserSessions) Revoke(ctx context.Context, userID, id iam.ID) error {
 		if err := q.RevokeSession(ctx, p.OrgID, id, now); err != nil {
 			return err
 		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateSession, OrgID: p.OrgID, ID: id}); err != nil {
+			return err
+		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"session.revoked", "session", id.String(),
 			map[string]any{"user_id": userID, "reason": "revoked"}})
 	})
@@ -98,6 +101,9 @@ func (s *UserSessions) RevokeAll(ctx context.Context, userID iam.ID) error {
 		}
 		if len(ids) == 0 {
 			return nil
+		}
+		if err := q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidatePrincipal, OrgID: p.OrgID, ID: userID}); err != nil {
+			return err
 		}
 		return s.env.record(ctx, q, p.OrgID, now, event{"session.revoked", "user", userID.String(),
 			map[string]any{"user_id": userID, "session_ids": ids, "reason": "signed_out_everywhere"}})
