@@ -34,9 +34,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 }
 
 type loginRequest struct {
-	Login    string `json:"login"`
-	Password string `json:"password"`
-	OrgID    iam.ID `json:"org_id"`
+	Login       string `json:"login"`
+	Password    string `json:"password"`
+	OrgID       iam.ID `json:"org_id"`
+	NewPassword string `json:"new_password"` // replaces an expired password
 }
 
 type loginResponse struct {
@@ -51,7 +52,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	sess, err := s.svc.Auth.Login(r.Context(), service.Login{Login: in.Login, Password: in.Password, OrgID: in.OrgID})
+	sess, err := s.svc.Auth.Login(r.Context(), service.Login{Login: in.Login, Password: in.Password, OrgID: in.OrgID,
+		NewPassword: in.NewPassword})
 	if err != nil {
 		return err
 	}

@@ -141,3 +141,43 @@ func TestImportedBcryptHashIsUpgraded(t *testing.T) {
 	}
 	a.login(t, "old@example.com", "imported secret")
 }
+
+// TestExpiredPasswords: past the policy's max_age_days a login is refused
+// with password_expired, and the same login with new_password sets a new
+// one (policy and history apply) and logs in.
+func TestExpiredPasswords(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t)
+	root := a.signup(t)
+	a.member(t, root, "pat@example.com", "user")
+	a.do(t, req{method: "PUT", path: "/v1/password-policy", token: root.token, body: map[string]any{
+		"min_length": 8, "max_length": 64, "blocklist": true, "history": 2, "max_age_days": 30}}).want(t, 200)
+	login := func(body map[string]string) req { return req{method: "POST", path: "/v1/login", body: body} }
+	a.run(t, []scenario{
+		{name: "a fresh password logs in", method: "POST", path: "/v1/login",
+			body: map[string]string{"login": "pat@example.com", "password": password}, status: 200},
+	})
+	a.clock.advance(31 * 24 * time.Hour)
+	const next = "a fresher passphrase"
+	for _, sc := range []struct {
+		name   string
+		r      req
+		status int
+		code   string
+	}{
+		{"an old one is refused", login(map[string]string{"login": "pat@example.com", "password": password}), 401, "password_expired"},
+		{"a wrong one says nothing of age", login(map[string]string{"login": "pat@example.com", "password": "not the password"}), 401, "invalid_credentials"},
+		{"the same password again is history", login(map[string]string{"login": "pat@example.com", "password": password, "new_password": password}), 400, "validation_failed"},
+		{"a new one logs in", login(map[string]string{"login": "pat@example.com", "password": password, "new_password": next}), 200, ""},
+		{"and is the password now", login(map[string]string{"login": "pat@example.com", "password": next}), 200, ""},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			r := a.do(t, sc.r)
+			if sc.code == "" {
+				r.want(t, sc.status)
+			} else {
+				r.want(t, sc.status, sc.code)
+			}
+		})
+	}
+}

@@ -19,14 +19,15 @@ var errBadCredentials = iam.E(iam.Unauthenticated, "invalid_credentials", "the l
 // Auth signs people up, logs them in and out, and turns tokens into
 // principals.
 type Auth struct {
-	env      *Env
-	cfg      Config
-	hasher   *authn.Hasher
-	keys     *Keys
-	users    *Users
-	sessions *sessionCache
-	mfa      *MFA           // set by New: the second step of logins
-	throttle *loginThrottle // set by New: failed-login lockout
+	env       *Env
+	cfg       Config
+	hasher    *authn.Hasher
+	keys      *Keys
+	users     *Users
+	sessions  *sessionCache
+	mfa       *MFA           // set by New: the second step of logins
+	throttle  *loginThrottle // set by New: failed-login lockout
+	passwords *Passwords     // set by New: expired passwords are changed at login
 }
 
 func newAuth(env *Env, cfg Config, hasher *authn.Hasher, keys *Keys, users *Users) *Auth {
@@ -111,6 +112,9 @@ type Login struct {
 	Login    string
 	Password string
 	OrgID    iam.ID
+	// NewPassword replaces an expired password in the same call (as
+	// Keycloak's "update password" step at login).
+	NewPassword string
 }
 
 // Session is a logged-in session and its token.
@@ -136,6 +140,13 @@ func (a *Auth) Login(ctx context.Context, in Login) (*Session, error) {
 		return nil, err
 	}
 	u, err := a.verifyLogin(ctx, login, in.Password, in.OrgID)
+	if iam.CodeOf(err) == errPasswordExpired.Code && in.NewPassword != "" && u != nil {
+		self := iam.WithPrincipal(ctx, &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: u.OrgID})
+		err = a.passwords.Change(self, u.ID, PasswordChange{Current: in.Password, New: in.NewPassword, Confirm: in.NewPassword})
+		if err == nil {
+			u, err = a.verifyLogin(ctx, login, in.NewPassword, u.OrgID)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +156,8 @@ func (a *Auth) Login(ctx context.Context, in Login) (*Session, error) {
 }
 
 // verifyLogin is the one door for password logins, whatever the surface:
-// it checks the password and refuses disabled accounts.
+// it checks the password and refuses disabled accounts and expired
+// passwords (returning the user with errPasswordExpired, for Login).
 func (a *Auth) verifyLogin(ctx context.Context, login, password string, orgID iam.ID) (*iam.User, error) {
 	// Throttling first: while locked, no password is even checked, and
 	// unknown names lock exactly like known ones (see loginThrottle).
@@ -162,6 +174,9 @@ func (a *Auth) verifyLogin(ctx context.Context, login, password string, orgID ia
 	}
 	if u.Disabled {
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
+	}
+	if err := a.checkPasswordAge(ctx, u, now); err != nil {
+		return u, err // the password was right: Login may replace it
 	}
 	// A user with TOTP enabled gets mfa_required here, whatever the
 	// surface: only POST /v1/login/mfa completes such a login.
@@ -244,7 +259,7 @@ func (a *Auth) openSession(ctx context.Context, u *iam.User, method string) (*Se
 	req := iam.RequestFrom(ctx)
 	s := &iam.Session{ID: id, OrgID: u.OrgID, UserID: u.ID, Method: method, IP: req.IP, UserAgent: req.UserAgent,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.cfg.SessionTTL)}
-	token, err := a.keys.sign(authn.Claims{Subject: u.ID, Org: u.OrgID, Session: s.ID, Issuer: a.cfg.Issuer,
+	token, err := a.keys.sign(ctx, authn.Claims{Subject: u.ID, Org: u.OrgID, Session: s.ID, Issuer: a.cfg.Issuer,
 		IssuedAt: now, ExpiresAt: s.ExpiresAt})
 	if err != nil {
 		return nil, iam.Wrap(err, "cannot sign the session token")
@@ -398,4 +413,28 @@ func loginName(u *iam.User) string {
 		return u.Username
 	}
 	return u.Email
+}
+
+var errPasswordExpired = iam.E(iam.Unauthenticated, "password_expired",
+	"your password has expired: log in again with new_password to choose a new one")
+
+// checkPasswordAge refuses a password older than the organization's
+// max_age_days. Passwords never chosen through Warden (imported hashes)
+// have no age, so they do not expire.
+func (a *Auth) checkPasswordAge(ctx context.Context, u *iam.User, now time.Time) error {
+	pol, err := orgPasswordPolicy(ctx, a.env.Store, u.OrgID, a.passwords.defaults)
+	if err != nil || pol.MaxAgeDays == 0 {
+		return err
+	}
+	changed, err := a.env.Store.PasswordChangedAt(ctx, u.OrgID, u.ID)
+	if iam.IsKind(err, iam.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if now.Sub(changed) >= time.Duration(pol.MaxAgeDays)*24*time.Hour {
+		return errPasswordExpired
+	}
+	return nil
 }

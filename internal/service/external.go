@@ -356,7 +356,7 @@ func (o *OAuth) extID(ctx context.Context, client *iam.OAuthClient, in TokenRequ
 	if err != nil {
 		return nil, err
 	}
-	tok, err := o.accessToken(g, perms, now)
+	tok, err := o.accessToken(ctx, g, perms, now)
 	if err != nil {
 		return nil, err
 	}

@@ -82,7 +82,18 @@ func (k *Keys) Run(ctx context.Context, every time.Duration) {
 // JWKS is the published set of verifying keys.
 func (k *Keys) JWKS() []byte { return k.ring.JWKS() }
 
-func (k *Keys) sign(c authn.Claims) (string, error) { return k.ring.Sign(c) }
+func (k *Keys) sign(ctx context.Context, c authn.Claims) (string, error) {
+	token, err := k.ring.Sign(c)
+	if iam.CodeOf(err) == "no_signing_key" {
+		// The background rotation is late (a stalled node, a clock jump):
+		// rotate now rather than fail the login.
+		if err := k.Ensure(ctx); err != nil {
+			return "", err
+		}
+		token, err = k.ring.Sign(c)
+	}
+	return token, err
+}
 
 // verify checks a token; an unknown key ID rereads the keys once, since
 // another node may have rotated.

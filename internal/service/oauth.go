@@ -200,7 +200,7 @@ func (o *OAuth) clientCredentials(ctx context.Context, client *iam.OAuthClient, 
 	exp := now.Add(o.cfg.AccessTokenTTL)
 	g := &iam.Grant{ID: id, OrgID: client.OrgID, PrincipalKind: iam.KindServiceAccount, PrincipalID: sa.ID,
 		Type: GrantClient, ClientID: client.ID, Permissions: perms, CreatedAt: now, ExpiresAt: &exp}
-	tok, err := o.accessToken(g, perms, now)
+	tok, err := o.accessToken(ctx, g, perms, now)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func (o *OAuth) password(ctx context.Context, client *iam.OAuthClient, in TokenR
 	if err != nil {
 		return nil, err
 	}
-	tok, err := o.accessToken(g, perms, now)
+	tok, err := o.accessToken(ctx, g, perms, now)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func (o *OAuth) refresh(ctx context.Context, client *iam.OAuthClient, token, sco
 	if err != nil {
 		return nil, err
 	}
-	tok, err := o.accessToken(g, perms, now)
+	tok, err := o.accessToken(ctx, g, perms, now)
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +454,7 @@ func holder(ctx context.Context, env *Env, g *iam.Grant) (*iam.Principal, error)
 
 // accessToken signs an access token of g narrowed to perms, expiring after
 // the access token lifetime or with the grant, whichever comes first.
-func (o *OAuth) accessToken(g *iam.Grant, perms []string, now time.Time) (*Token, error) {
+func (o *OAuth) accessToken(ctx context.Context, g *iam.Grant, perms []string, now time.Time) (*Token, error) {
 	exp := now.Add(o.cfg.AccessTokenTTL)
 	if g.ExpiresAt != nil && g.ExpiresAt.Before(exp) {
 		exp = *g.ExpiresAt
@@ -463,7 +463,7 @@ func (o *OAuth) accessToken(g *iam.Grant, perms []string, now time.Time) (*Token
 	if err != nil {
 		return nil, iam.Wrap(err, "cannot generate a token ID")
 	}
-	signed, err := o.keys.sign(authn.Claims{Subject: g.PrincipalID, Org: g.OrgID, Grant: g.ID, Kind: string(g.PrincipalKind),
+	signed, err := o.keys.sign(ctx, authn.Claims{Subject: g.PrincipalID, Org: g.OrgID, Grant: g.ID, Kind: string(g.PrincipalKind),
 		Scope: strings.Join(perms, " "), TokenID: jti, Issuer: o.cfg.Issuer, IssuedAt: now, ExpiresAt: exp})
 	if err != nil {
 		return nil, iam.Wrap(err, "cannot sign the access token")

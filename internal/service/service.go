@@ -87,6 +87,7 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 	auth := newAuth(env, cfg, hasher, keys, users)
 	mfa := &MFA{env: env, sealer: sealer, issuer: cfg.Issuer}
 	auth.mfa, auth.throttle = mfa, newLoginThrottle(cfg.LoginThrottle)
+	auth.passwords = &Passwords{env: env, hasher: hasher, defaults: cfg.PasswordPolicy, auth: auth}
 	sender := env.SMS
 	if sender == nil {
 		sender = &sms.LogSender{Log: env.Log}
@@ -114,7 +115,7 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 		OAuthClients: &OAuthClients{env: env},
 
 		MFA:       mfa,
-		Passwords: &Passwords{env: env, hasher: hasher, defaults: cfg.PasswordPolicy, auth: auth},
+		Passwords: auth.passwords,
 		SMS:       mfa.sms,
 
 		External:  &External{env: env, sealer: sealer},
