@@ -344,43 +344,9 @@ func (o *OAuth) extID(ctx context.Context, client *iam.OAuthClient, in TokenRequ
 	if u.Disabled {
 		return nil, oauthError(OAuthInvalidGrant, "this account is disabled")
 	}
-	now := o.env.now()
-	id, err := o.env.newID(now)
-	if err != nil {
-		return nil, err
-	}
-	exp := now.Add(o.cfg.RefreshTokenTTL)
-	g := &iam.Grant{ID: id, OrgID: u.OrgID, PrincipalKind: iam.KindUser, PrincipalID: u.ID, Type: GrantExtID,
-		ClientID: client.ID, Permissions: perms, CreatedAt: now, LastUsedAt: &now, ExpiresAt: &exp}
-	rt, refresh, err := newRefreshToken(o.env, g, now)
-	if err != nil {
-		return nil, err
-	}
-	tok, err := o.accessToken(ctx, g, perms, now)
-	if err != nil {
-		return nil, err
-	}
-	actor := &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: u.OrgID}
-	err = o.env.Store.Tx(ctx, func(q iam.Queries) error {
-		if err := q.CreateGrant(ctx, g); err != nil {
-			return err
-		}
-		if err := q.CreateRefreshToken(ctx, rt); err != nil {
-			return err
-		}
-		if err := q.SetLastLogin(ctx, u.OrgID, u.ID, now); err != nil {
-			return err
-		}
-		if err := o.env.record(ctx, q, g.OrgID, now, grantCreated(g), actor); err != nil {
-			return err
-		}
-		issued := tokenIssued(g, "ext_id", echo)
-		issued.changes.(map[string]any)["auth_service"] = in.AuthService
-		return o.env.record(ctx, q, g.OrgID, now, issued, actor)
+	return o.userGrant(ctx, client, u, GrantExtID, perms, echo, func(g *iam.Grant, grantType, scope string) event {
+		e := tokenIssued(g, grantType, scope)
+		e.changes.(map[string]any)["auth_service"] = in.AuthService
+		return e
 	})
-	if err != nil {
-		return nil, err
-	}
-	tok.RefreshToken, tok.Scope = refresh, echo
-	return tok, nil
 }

@@ -244,13 +244,21 @@ func (o *OAuth) password(ctx context.Context, client *iam.OAuthClient, in TokenR
 	default:
 		return nil, err
 	}
+	return o.userGrant(ctx, client, u, GrantPassword, perms, echo, tokenIssued)
+}
+
+// userGrant opens a grant of a user logged in through client (by password
+// or a linked identity) and issues its first tokens; issued makes the
+// token.issued event.
+func (o *OAuth) userGrant(ctx context.Context, client *iam.OAuthClient, u *iam.User, typ string, perms []string, echo string,
+	issued func(g *iam.Grant, grantType, scope string) event) (*Token, error) {
 	now := o.env.now()
 	id, err := o.env.newID(now)
 	if err != nil {
 		return nil, err
 	}
 	exp := now.Add(o.cfg.RefreshTokenTTL)
-	g := &iam.Grant{ID: id, OrgID: u.OrgID, PrincipalKind: iam.KindUser, PrincipalID: u.ID, Type: GrantPassword,
+	g := &iam.Grant{ID: id, OrgID: u.OrgID, PrincipalKind: iam.KindUser, PrincipalID: u.ID, Type: typ,
 		ClientID: client.ID, Permissions: perms, CreatedAt: now, LastUsedAt: &now, ExpiresAt: &exp}
 	rt, refresh, err := newRefreshToken(o.env, g, now)
 	if err != nil {
@@ -274,7 +282,7 @@ func (o *OAuth) password(ctx context.Context, client *iam.OAuthClient, in TokenR
 		if err := o.env.record(ctx, q, g.OrgID, now, grantCreated(g), actor); err != nil {
 			return err
 		}
-		return o.env.record(ctx, q, g.OrgID, now, tokenIssued(g, "password", echo), actor)
+		return o.env.record(ctx, q, g.OrgID, now, issued(g, typ, echo), actor)
 	})
 	if err != nil {
 		return nil, err
