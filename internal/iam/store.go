@@ -135,6 +135,11 @@ type Queries interface {
 	// those of every group it is in.
 	ListPrincipalBindings(ctx context.Context, orgID, principalID ID) ([]*RoleBinding, error)
 
+	// IDBySeq finds the ID of the object of the given kind (SeqUser,
+	// SeqWorkspace, …) whose per-table number is seq, in the organization:
+	// the compatibility surfaces that name objects by number use it.
+	IDBySeq(ctx context.Context, orgID ID, kind string, seq int64) (ID, error)
+
 	// BumpAuthzVersion advances the organization's access version, which
 	// every change to bindings, memberships or roles makes, so that cached
 	// permission snapshots know they are stale; it returns the new version.
@@ -149,6 +154,17 @@ type Queries interface {
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	ListAudit(ctx context.Context, orgID ID, f AuditFilter) ([]*AuditEvent, error)
 }
+
+// Kinds of object IDBySeq resolves.
+const (
+	SeqUser           = "user"
+	SeqServiceAccount = "service_account"
+	SeqGroup          = "group"
+	SeqWorkspace      = "workspace"
+	SeqProject        = "project"
+	SeqRole           = "role"
+	SeqAPIKey         = "api_key"
+)
 
 // Page is a keyset page over IDs: items with an ID greater than After,
 // in ascending ID order, at most Limit of them.
