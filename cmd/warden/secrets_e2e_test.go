@@ -143,6 +143,9 @@ func sendJSON(t *testing.T, method, u, token, body string, out any) {
 	req := must(http.NewRequest(method, u, strings.NewReader(body)))(t)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
+	// Kept for retries: the answer, which shows a secret, is then stored too,
+	// and must be stored sealed.
+	req.Header.Set("Idempotency-Key", method+":"+u)
 	resp := must(http.DefaultClient.Do(req))(t)
 	defer resp.Body.Close()
 	b := must(io.ReadAll(resp.Body))(t)

@@ -50,6 +50,7 @@ var kindOf = map[int]iam.Kind{
 	http.StatusRequestEntityTooLarge: iam.TooLarge,
 	http.StatusUnsupportedMediaType:  iam.Unsupported,
 	http.StatusServiceUnavailable:    iam.Unavailable,
+	http.StatusUnprocessableEntity:   iam.Unprocessable,
 }
 
 // problem is the server's problem+json error body.

@@ -23,6 +23,7 @@ var statusOf = map[iam.Kind]int{
 	iam.TooLarge:           http.StatusRequestEntityTooLarge,
 	iam.Unsupported:        http.StatusUnsupportedMediaType,
 	iam.Unavailable:        http.StatusServiceUnavailable,
+	iam.Unprocessable:      http.StatusUnprocessableEntity,
 }
 
 // StatusOf returns the HTTP status for err.

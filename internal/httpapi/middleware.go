@@ -54,6 +54,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 			writeError(rec, r, s.log, err)
 			return
 		}
+		if p != nil && r.Method != http.MethodGet && r.Header.Get("Idempotency-Key") != "" {
+			s.idempotent(rec, r, rt)
+			return
+		}
 		if err := rt.handle(rec, r); err != nil {
 			writeError(rec, r, s.log, err)
 		}

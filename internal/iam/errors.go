@@ -22,10 +22,12 @@ const (
 	TooLarge                       // the request body is over the limit
 	Unsupported                    // a media type the endpoint does not take
 	Unavailable                    // a dependency (the database) does not answer
+	Unprocessable                  // well-formed, but contradicts an earlier request (a reused Idempotency-Key)
 )
 
 var kindNames = [...]string{"internal", "invalid", "unauthenticated", "permission_denied",
-	"not_found", "conflict", "failed_precondition", "rate_limited", "too_large", "unsupported", "unavailable"}
+	"not_found", "conflict", "failed_precondition", "rate_limited", "too_large", "unsupported", "unavailable",
+	"unprocessable"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

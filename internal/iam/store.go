@@ -31,6 +31,7 @@ type Store interface {
 // transaction each call stands alone.
 type Queries interface {
 	CredentialQueries
+	IdempotencyQueries
 	ExternalQueries
 	SMSQueries
 

@@ -72,6 +72,8 @@ type Services struct {
 
 	External  *External
 	APITokens *APITokens
+
+	Idempotency *Idempotency
 }
 
 // New wires the use cases over env.
@@ -118,8 +120,9 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 		Passwords: auth.passwords,
 		SMS:       mfa.sms,
 
-		External:  &External{env: env, sealer: sealer},
-		APITokens: &APITokens{env: env, keys: env.apiKeys},
+		External:    &External{env: env, sealer: sealer},
+		APITokens:   &APITokens{env: env, keys: env.apiKeys},
+		Idempotency: &Idempotency{env: env, sealer: sealer},
 	}
 }
 
