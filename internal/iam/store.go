@@ -34,6 +34,7 @@ type Queries interface {
 	IdempotencyQueries
 	ExternalQueries
 	SMSQueries
+	LookupQueries
 
 	// Notify sends inv to every node's Listen; inside a transaction, only
 	// when it commits. A backend with one node per database does nothing.

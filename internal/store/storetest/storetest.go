@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("access isolation", func(t *testing.T) { testAccessIsolation(t, newStore) })
 	t.Run("IDs by number", func(t *testing.T) { testIDBySeq(t, newStore) })
 	t.Run("idempotency", func(t *testing.T) { testIdempotency(t, newStore) })
+	t.Run("lookups by name and number", func(t *testing.T) { testLookups(t, newStore) })
 	t.Run("credentials", func(t *testing.T) { testCredentials(t, newStore) })
 	t.Run("sms codes", func(t *testing.T) { testSMSCodes(t, newStore) })
 	t.Run("external authentications and identity links", func(t *testing.T) { testExternal(t, newStore) })
