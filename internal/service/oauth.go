@@ -325,6 +325,9 @@ func (o *OAuth) refresh(ctx context.Context, client *iam.OAuthClient, token, sco
 	if err != nil {
 		return nil, err
 	}
+	if longLived(g) && rt.UsedAt == nil {
+		return o.refreshLongLived(ctx, g, token, scope, actor) // refresh_longlived.go
+	}
 	if rt.UsedAt != nil {
 		return nil, o.reused(ctx, g, actor)
 	}
