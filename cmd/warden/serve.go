@@ -20,6 +20,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wardenhq/warden/internal/authn"
+	"github.com/wardenhq/warden/internal/compat/argus"
+	"github.com/wardenhq/warden/internal/compat/arthur"
+	"github.com/wardenhq/warden/internal/compat/sailpoint"
+	"github.com/wardenhq/warden/internal/compat/squirro"
+	"github.com/wardenhq/warden/internal/compat/thousandeyes"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/sms"
@@ -164,6 +169,12 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	}
 	api := httpapi.New(httpapi.Config{SecureCookies: c.secureCookies, MaxBodyBytes: c.maxBody, TrustedProxies: proxies,
 		RateLimit: c.rateLimit, RateBurst: c.rateBurst}, svc, st, log, reg)
+	env := api.CompatEnv()
+	sailpoint.Mount(api, env)
+	arthur.Mount(api, env)
+	squirro.Mount(api, env)
+	thousandeyes.Mount(api, env)
+	argus.Mount(api, env)
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
