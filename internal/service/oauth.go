@@ -76,6 +76,21 @@ func oauthError(code, description string) *iam.Error {
 	return iam.E(kind, code, description)
 }
 
+// grantGone is invalid_grant for a credential that was issued but is now
+// revoked, expired or spent; GrantGone tells it from one never issued,
+// which some surfaces answer differently (Squirro: 410 against 404).
+func grantGone(description string) *iam.Error {
+	e := oauthError(OAuthInvalidGrant, description)
+	e.Extra = map[string]any{"gone": true}
+	return e
+}
+
+// GrantGone reports whether err is a grantGone error.
+func GrantGone(err error) bool {
+	var e *iam.Error
+	return errors.As(err, &e) && e.Extra["gone"] == true
+}
+
 // IsOAuthError reports whether err carries an RFC 6749 error code.
 func IsOAuthError(err error) bool {
 	switch iam.CodeOf(err) {
@@ -377,7 +392,7 @@ func (o *OAuth) reused(ctx context.Context, g *iam.Grant, actor *iam.Principal) 
 	if err := revokeGrant(ctx, o.env, g, "reuse_detected", actor); err != nil {
 		return err
 	}
-	return oauthError(OAuthInvalidGrant, "the refresh token was already used; its grant is revoked")
+	return grantGone("the refresh token was already used; its grant is revoked")
 }
 
 // findRefreshToken parses a refresh token and returns it with its grant,
@@ -412,10 +427,10 @@ func (o *OAuth) findRefreshToken(ctx context.Context, token string) (*iam.Refres
 // grantUsable refuses a revoked or expired grant with invalid_grant.
 func grantUsable(g *iam.Grant, now time.Time) error {
 	if g.RevokedAt != nil {
-		return oauthError(OAuthInvalidGrant, "the grant has been revoked")
+		return grantGone("the grant has been revoked")
 	}
 	if g.ExpiresAt != nil && !now.Before(*g.ExpiresAt) {
-		return oauthError(OAuthInvalidGrant, "the grant has expired")
+		return grantGone("the grant has expired")
 	}
 	return nil
 }

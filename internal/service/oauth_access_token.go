@@ -62,7 +62,7 @@ func (o *OAuth) ExchangeAccessToken(ctx context.Context, cc ClientCredentials, t
 			if err != nil && !iam.IsKind(err, iam.NotFound) {
 				return nil, err
 			}
-			return nil, oauthError(OAuthInvalidGrant, "the client of this grant is revoked")
+			return nil, grantGone("the client of this grant is revoked")
 		}
 	}
 	actor, err := o.grantHolder(ctx, g)

@@ -2,7 +2,6 @@ package squirro
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -107,12 +106,8 @@ func tokenStatus(err error) int {
 	case service.OAuthInvalidClient, service.OAuthUnauthorizedClient:
 		return http.StatusForbidden
 	case service.OAuthInvalidGrant:
-		var e *iam.Error
-		if errors.As(err, &e) {
-			m := strings.ToLower(e.Message)
-			if strings.Contains(m, "revoked") || strings.Contains(m, "expired") || strings.Contains(m, "already used") {
-				return http.StatusGone
-			}
+		if service.GrantGone(err) {
+			return http.StatusGone
 		}
 		return http.StatusNotFound
 	}
