@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -17,7 +18,10 @@ type ID [16]byte
 // NilID is the zero ID; it names nothing.
 var NilID ID
 
-// NewID returns a UUIDv7 for time t using entropy from r.
+// NewID returns a UUIDv7 for time t using entropy from r. IDs made one
+// after another in the same millisecond still sort in the order they were
+// made (RFC 9562 §6.2, method 1: the 12 bits after the version count up
+// from a random start), so keyset order is creation order.
 func NewID(t time.Time, r io.Reader) (ID, error) {
 	var id ID
 	if _, err := io.ReadFull(r, id[6:]); err != nil {
@@ -27,9 +31,31 @@ func NewID(t time.Time, r io.Reader) (ID, error) {
 	var ts [8]byte
 	binary.BigEndian.PutUint64(ts[:], ms)
 	copy(id[:6], ts[2:])
-	id[6] = (id[6] & 0x0f) | 0x70 // version 7
+	seq := sequence(ms, uint16(id[6]&0x07)<<8|uint16(id[7])) // a random start below 0x800 leaves room to count
+	id[6] = 0x70 | byte(seq>>8)                              // version 7
+	id[7] = byte(seq)
 	id[8] = (id[8] & 0x3f) | 0x80 // RFC 9562 variant
 	return id, nil
+}
+
+var counter struct {
+	sync.Mutex
+	ms  uint64
+	seq uint16
+}
+
+// sequence is the 12-bit counter of an ID made in millisecond ms: one more
+// than the last one's if that was made in the same millisecond (until the
+// counter is spent), else start.
+func sequence(ms uint64, start uint16) uint16 {
+	counter.Lock()
+	defer counter.Unlock()
+	if ms == counter.ms && counter.seq < 0xfff {
+		counter.seq++
+	} else {
+		counter.ms, counter.seq = ms, start
+	}
+	return counter.seq
 }
 
 // ParseID accepts a dashed UUID, 32 hex digits or 22 base64url characters.

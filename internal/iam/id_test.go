@@ -37,6 +37,24 @@ func TestIDsSortByTime(t *testing.T) {
 	}
 }
 
+func TestIDsOfOneMillisecondSortInOrderMade(t *testing.T) {
+	at := time.UnixMilli(5000)
+	prev, _ := NewID(at, rand.Reader)
+	for i := range 3000 { // more than the counter's headroom: it carries on past its start
+		next, err := NewID(at, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(next[:]) <= string(prev[:]) && i < 2048 {
+			t.Fatalf("ID %d of the same millisecond sorts before the one made before it", i)
+		}
+		if !next.Time().Equal(at) || next[6]>>4 != 7 || next[8]>>6 != 2 {
+			t.Fatalf("ID %s lost its time, version or variant", next)
+		}
+		prev = next
+	}
+}
+
 func TestParseIDRejectsGarbage(t *testing.T) {
 	for _, s := range []string{"", "x", "0190f1b2-3c4d-7e5f-8a9b-0c1d2e3f4g5h", "0190f1b23c4d7e5f8a9b0c1d2e3f4a5b6", "not/base64/at/all/xxxx", "0190f1b2x3c4d-7e5f-8a9b-0c1d2e3f4a5b"} {
 		if _, err := ParseID(s); !IsKind(err, Invalid) {
