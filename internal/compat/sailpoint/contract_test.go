@@ -2,7 +2,6 @@ package sailpoint_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -15,7 +14,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
+
+	"github.com/wardenhq/warden/internal/openapitest"
 )
 
 // The contract check: every answer of the surface is checked against
@@ -33,106 +33,20 @@ func specFile() ([]byte, error) {
 	return os.ReadFile("testdata/auth-users.v3.trimmed.yaml")
 }
 
-type contract struct {
-	doc      map[string]any
-	compiler *jsonschema.Compiler
-	mu       sync.Mutex
-	schemas  map[string]*jsonschema.Schema
-}
-
-const docURL = "file:///sailpoint-v3.json"
+// contract is SailPoint's document, loaded once.
+type contract struct{ *openapitest.Doc }
 
 var loadContract = sync.OnceValues(func() (*contract, error) {
 	raw, err := specFile()
 	if err != nil {
 		return nil, err
 	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, err
-	}
-	doc = nullable(doc).(map[string]any)
-	js, err := json.Marshal(doc)
+	d, err := openapitest.Load(raw, jsonschema.Draft2020)
 	if err != nil {
 		return nil, err
 	}
-	res, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	if err := c.AddResource(docURL, res); err != nil {
-		return nil, err
-	}
-	return &contract{doc: doc, compiler: c, schemas: map[string]*jsonschema.Schema{}}, nil
+	return &contract{d}, nil
 })
-
-// nullable rewrites OpenAPI 3.0's "nullable: true" as JSON Schema's null
-// type, everywhere in the document.
-func nullable(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			v[k] = nullable(x)
-		}
-		if n, _ := v["nullable"].(bool); n {
-			if t, ok := v["type"].(string); ok {
-				v["type"] = []any{t, "null"}
-			}
-		}
-		delete(v, "nullable")
-		return v
-	case []any:
-		for i, x := range v {
-			v[i] = nullable(x)
-		}
-		return v
-	}
-	return v
-}
-
-func (k *contract) schema(ptr string) (*jsonschema.Schema, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if s, ok := k.schemas[ptr]; ok {
-		return s, nil
-	}
-	s, err := k.compiler.Compile(docURL + "#" + ptr)
-	if err != nil {
-		return nil, err
-	}
-	k.schemas[ptr] = s
-	return s, nil
-}
-
-func (k *contract) validate(ptr string, data []byte) error {
-	s, err := k.schema(ptr)
-	if err != nil {
-		return fmt.Errorf("compiling %s: %w", ptr, err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("not JSON: %w (%s)", err, data)
-	}
-	if err := s.Validate(inst); err != nil {
-		return fmt.Errorf("%w\nbody: %s", err, data)
-	}
-	return nil
-}
-
-// resolve follows a local JSON pointer.
-func (k *contract) resolve(ptr string) map[string]any {
-	var cur any = k.doc
-	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		m, _ := cur.(map[string]any)
-		cur = m[tok]
-	}
-	m, _ := cur.(map[string]any)
-	return m
-}
 
 var authUserPath = regexp.MustCompile(`^/v3/auth-users/[^/]+$`)
 
@@ -148,21 +62,21 @@ func (k *contract) check(method, path string, reqType string, reqBody []byte, st
 		if status != http.StatusNotFound {
 			return fmt.Errorf("%s %s: %d outside the document, want 404", method, path, status)
 		}
-		return k.validate(errorDto, body)
+		return k.Validate(errorDto, body)
 	}
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
 	opPtr := "/paths/" + strings.ReplaceAll("/auth-users/{id}", "/", "~1") + "/" + strings.ToLower(method)
-	op := k.resolve(opPtr)
+	op := k.Resolve(opPtr)
 	if op == nil {
 		if status != http.StatusMethodNotAllowed || h.Get("Allow") == "" {
 			return fmt.Errorf("%s %s: %d for an undocumented method, want 405 with Allow", method, path, status)
 		}
-		return k.validate(errorDto, body)
+		return k.Validate(errorDto, body)
 	}
 	code := strconv.Itoa(status)
-	resp := k.resolve(opPtr + "/responses/" + code)
+	resp := k.Resolve(opPtr + "/responses/" + code)
 	if resp == nil {
 		return fmt.Errorf("%s %s: status %d is not documented", method, path, status)
 	}
@@ -173,7 +87,7 @@ func (k *contract) check(method, path string, reqType string, reqBody []byte, st
 	if status == http.StatusTooManyRequests && h.Get("Retry-After") == "" {
 		return fmt.Errorf("%s %s: 429 without Retry-After", method, path)
 	}
-	if err := k.validate(respPtr+"/content/application~1json/schema", body); err != nil {
+	if err := k.Validate(respPtr+"/content/application~1json/schema", body); err != nil {
 		return fmt.Errorf("%s %s: %d: %w", method, path, status, err)
 	}
 	if status < 300 && len(reqBody) > 0 {
@@ -181,7 +95,7 @@ func (k *contract) check(method, path string, reqType string, reqBody []byte, st
 		if rt != "application/json-patch+json" {
 			return fmt.Errorf("%s %s: succeeded with request type %q", method, path, reqType)
 		}
-		if err := k.validate(opPtr+"/requestBody/content/application~1json-patch+json/schema", reqBody); err != nil {
+		if err := k.Validate(opPtr+"/requestBody/content/application~1json-patch+json/schema", reqBody); err != nil {
 			return fmt.Errorf("%s %s: request body: %w", method, path, err)
 		}
 	}
@@ -243,15 +157,15 @@ func TestContractLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ptr := range []string{"/components/schemas/AuthUser", errorDto} {
-		if _, err := k.schema(ptr); err != nil {
+		if _, err := k.Schema(ptr); err != nil {
 			t.Fatal(err)
 		}
 	}
 	t.Run("it rejects what SailPoint would not send", func(t *testing.T) {
-		if err := k.validate("/components/schemas/AuthUser", []byte(`{"lastLoginTimestamp":"2024-01-01T00:00:00Z"}`)); err == nil {
+		if err := k.Validate("/components/schemas/AuthUser", []byte(`{"lastLoginTimestamp":"2024-01-01T00:00:00Z"}`)); err == nil {
 			t.Fatal("a date-time lastLoginTimestamp validated")
 		}
-		if err := k.validate("/components/schemas/AuthUser", []byte(`{"firstname":null,"capabilities":["ORG_ADMIN"]}`)); err != nil {
+		if err := k.Validate("/components/schemas/AuthUser", []byte(`{"firstname":null,"capabilities":["ORG_ADMIN"]}`)); err != nil {
 			t.Fatal(err)
 		}
 	})
