@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -189,4 +190,45 @@ func BenchmarkAuthenticateAPIKey(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAuthenticateAPIKeyMiss is a key not in the cache: it is read
+// from the store (the key, then its owner with the owner's roles) and its
+// secret hashed, as on a node's first use of the key or after a recheck.
+func BenchmarkAuthenticateAPIKeyMiss(b *testing.B) {
+	f := newKeyFixture(b)
+	if _, err := f.auth(b, f.one); err != nil {
+		b.Fatal(err)
+	}
+	finds := f.st.finds.Load()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		service.ForgetCredentials(f.one)
+		if _, err := f.one.Auth.Authenticate(f.fromClient, f.key); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if got := f.st.finds.Load() - finds; got != int64(n) {
+		b.Fatalf("%d iterations read the key %d times: not all missed the cache", n, got)
+	}
+}
+
+// BenchmarkCreateUser creates users without a password through the
+// service, as POST /v1/users does: authorization, validation, then one
+// transaction with the user, its role binding and its audit event.
+func BenchmarkCreateUser(b *testing.B) {
+	f := newKeyFixture(b)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		u, err := f.one.Users.Create(f.admin, service.NewUser{Email: fmt.Sprintf("bench%d@example.com", n),
+			FullName: fmt.Sprintf("Bench User %d", n)})
+		if err != nil || len(u.Roles) != 1 {
+			b.Fatalf("%v, %v", u, err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "users/s")
 }

@@ -57,7 +57,11 @@ func (s *Users) Create(ctx context.Context, in NewUser) (*iam.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
+	// A plain transaction, not access.tx: the new user's bindings change
+	// no one else's permissions and the new ID has no cached snapshot, so
+	// bumping the organization's authz version (which drops every cached
+	// snapshot of the organization, on every node) would only cost.
+	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
 		return s.insert(ctx, q, u, hash, now)
 	})
 	if err != nil {

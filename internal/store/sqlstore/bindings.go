@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/wardenhq/warden/internal/iam"
 )
@@ -85,15 +87,21 @@ func (q *queries) DeleteRoleBindings(ctx context.Context, orgID iam.ID, f iam.Bi
 }
 
 // ListPrincipalBindings unions the principal's own bindings with those of
-// its groups, for compiling its permission snapshot.
+// its groups, for compiling its permission snapshot, in ID order.
 func (q *queries) ListPrincipalBindings(ctx context.Context, orgID, principalID iam.ID) ([]*iam.RoleBinding, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND (subject_id = $2
-		OR subject_id IN (SELECT group_id FROM group_members WHERE org_id = $1 AND principal_id = $2)) ORDER BY id`,
+	// Each arm probes (org_id, subject_id); the union has no ORDER BY (the
+	// bindings are sorted here) because with one SQLite without statistics
+	// walks all the organization's bindings in ID order instead.
+	rows, err := q.r.QueryContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND subject_id = $2
+		UNION ALL SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1
+		AND subject_id IN (SELECT group_id FROM group_members WHERE org_id = $1 AND principal_id = $2)`,
 		idArg(orgID), idArg(principalID))
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}
-	return collect(rows, scanBinding, "role bindings")
+	bs, err := collect(rows, scanBinding, "role bindings")
+	slices.SortFunc(bs, func(a, b *iam.RoleBinding) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	return bs, err
 }
 
 func (q *queries) BumpAuthzVersion(ctx context.Context, orgID iam.ID) (int64, error) {

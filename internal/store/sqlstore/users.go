@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
@@ -92,16 +94,14 @@ func (q *queries) loadRoles(ctx context.Context, orgID iam.ID, users []*iam.User
 		return nil
 	}
 	byID := make(map[iam.ID]*iam.User, len(users))
-	args := []any{idArg(orgID)}
-	marks := make([]string, len(users))
-	for i, u := range users {
+	args := make([]any, 1, len(users)+1)
+	args[0] = idArg(orgID)
+	for _, u := range users {
 		u.Roles = []string{}
 		byID[u.ID] = u
 		args = append(args, idArg(u.ID))
-		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := q.r.QueryContext(ctx, `SELECT subject_id, role FROM role_bindings
-		WHERE org_id = $1 AND scope_type = 'org' AND subject_id IN (`+strings.Join(marks, ", ")+`) ORDER BY role`, args...)
+	rows, err := q.r.QueryContext(ctx, rolesQuery(len(users)), args...)
 	if err != nil {
 		return translate(err, "role bindings")
 	}
@@ -116,7 +116,30 @@ func (q *queries) loadRoles(ctx context.Context, orgID iam.ID, users []*iam.User
 			u.Roles = append(u.Roles, role)
 		}
 	}
+	for _, u := range users {
+		slices.Sort(u.Roles)
+	}
 	return translate(rows.Err(), "role bindings")
+}
+
+// rolesQueries maps an IN-list length to the loadRoles query, built once.
+// The query has no ORDER BY (loadRoles sorts): with one, SQLite without
+// statistics walks the organization's bindings by (org_id, role) instead of
+// probing (org_id, subject_id) per user.
+var rolesQueries sync.Map
+
+func rolesQuery(n int) string {
+	if q, ok := rolesQueries.Load(n); ok {
+		return q.(string)
+	}
+	marks := make([]string, n)
+	for i := range marks {
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	q := `SELECT subject_id, role FROM role_bindings
+		WHERE org_id = $1 AND scope_type = 'org' AND subject_id IN (` + strings.Join(marks, ", ") + `)`
+	rolesQueries.Store(n, q)
+	return q
 }
 
 // UpdateUser writes u if nobody changed it since it was read (Version).
@@ -160,9 +183,29 @@ func (q *queries) DeleteUser(ctx context.Context, orgID, id iam.ID) error {
 	})
 }
 
+// searchCols are the lower-cased columns the q search matches a prefix of.
+var searchCols = []string{"email_norm", "username_norm", "first_norm", "last_norm", "full_norm"}
+
+// searchWalk is the number of matches from which a q search walks the
+// organization in ID order instead of collecting every match: at that
+// density a page of matches turns up soon in the walk.
+var searchWalk = 2000 // a variable for tests
+
+// searchCond is col's prefix range, the bounds in parameters $a and $b.
+func searchCond(col string, a, b int) string {
+	cond := fmt.Sprintf(`%s >= $%d AND %s < $%d`, col, a, col, b)
+	if strings.HasPrefix(col, "username_norm") {
+		cond += ` AND username_norm <> ''` // the partial index's condition (harmless in a walk)
+	}
+	return cond
+}
+
 // ListUsers pages through an organization's users in ID order. Q matches a
-// prefix of the lower-cased columns with range predicates, which every
-// engine answers from the (org_id, column) indexes.
+// prefix of the lower-cased columns with range predicates, which the
+// (org_id, column) indexes answer: a rare prefix is the union of five index
+// ranges (then sorted by ID), a common one (searchWalk matches or more) a
+// walk in ID order that soon fills the page. A capped count over the same
+// index ranges tells the two apart.
 func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter) ([]*iam.User, error) {
 	args := []any{idArg(orgID), idArg(f.After), limit(f.Limit)}
 	where := `org_id = $1 AND id > $2`
@@ -174,11 +217,32 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		lo := strings.ToLower(f.Q)
 		args = append(args, lo, lo+"\U0010FFFF")
 		a, b := len(args)-1, len(args)
-		var ors []string
-		for _, col := range []string{"email_norm", "username_norm", "first_norm", "last_norm", "full_norm"} {
-			ors = append(ors, fmt.Sprintf(`(%s >= $%d AND %s < $%d)`, col, a, col, b))
+		// SQLite's secondary indexes hold the rowid (seq), PostgreSQL's
+		// can give id; either way the union reads indexes only.
+		key := "id"
+		if q.s.dialect == "sqlite" {
+			key = "seq"
 		}
-		where += ` AND (` + strings.Join(ors, ` OR `) + `)`
+		var ors, arms, counts []string
+		for _, col := range searchCols {
+			// col || '' hides the column's index from the planner, which
+			// would otherwise gather and sort every match of a common prefix
+			// instead of walking (org_id, id).
+			ors = append(ors, `(`+searchCond(col+` || ''`, a, b)+`)`)
+			arms = append(arms, fmt.Sprintf(`SELECT %s FROM users WHERE org_id = $1 AND %s`, key, searchCond(col, a, b)))
+			counts = append(counts, fmt.Sprintf(`(SELECT COUNT(*) FROM (SELECT %s FROM users WHERE org_id = $1 AND %s LIMIT %d) AS m)`,
+				key, searchCond(col, 2, 3), searchWalk))
+		}
+		var n int
+		err := q.r.QueryRowContext(ctx, `SELECT `+strings.Join(counts, ` + `), args[0], args[a-1], args[b-1]).Scan(&n)
+		if err != nil {
+			return nil, translate(err, "users")
+		}
+		if n >= searchWalk {
+			where += ` AND (` + strings.Join(ors, ` OR `) + `)`
+		} else {
+			where = fmt.Sprintf(`%s IN (%s) AND %s`, key, strings.Join(arms, ` UNION `), where)
+		}
 	}
 	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
 	if err != nil {

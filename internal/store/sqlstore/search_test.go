@@ -1,0 +1,124 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+// TestSearchPathsAgree runs the q search both ways, as the union of index
+// ranges and as a walk in ID order, and wants the same pages from both,
+// at every cursor.
+func TestSearchPathsAgree(t *testing.T) {
+	ctx := context.Background()
+	dsns := map[string]string{"sqlite": filepath.Join(t.TempDir(), "w.db")}
+	if u := os.Getenv("WARDEN_TEST_DATABASE_URL"); u != "" {
+		dsns["postgres"] = scratchSchema(t, u)
+	}
+	for engine, dsn := range dsns {
+		t.Run(engine, func(t *testing.T) {
+			s, err := Open(ctx, dsn, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now().UTC().Truncate(time.Millisecond)
+			org := &iam.Org{ID: newID(t, now), Name: "Search " + now.Format(time.RFC3339Nano), CreatedAt: now, UpdatedAt: now}
+			if err := s.CreateOrg(ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 60 {
+				at := now.Add(time.Duration(i) * time.Millisecond)
+				u := &iam.User{ID: newID(t, at), OrgID: org.ID, Email: fmt.Sprintf("u%02d@example.com", i),
+					Username: fmt.Sprintf("Nick%d_%02d", i%7, i), FirstName: []string{"Ann", "Bob", "Annie"}[i%3],
+					LastName: fmt.Sprintf("Lee%d", i%5), CreatedAt: at, UpdatedAt: at}
+				u.FullName = u.FirstName + " " + u.LastName
+				if i%4 == 0 {
+					u.Username = ""
+				}
+				if err := s.CreateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pages := func(q string) (all [][]string) {
+				var after iam.ID
+				for {
+					list, err := s.ListUsers(ctx, org.ID, iam.UserFilter{Q: q, Page: iam.Page{After: after, Limit: 7}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					var page []string
+					for _, u := range list {
+						page = append(page, u.Email)
+					}
+					all = append(all, page)
+					if len(list) < 7 {
+						return all
+					}
+					after = list[len(list)-1].ID
+				}
+			}
+			defer func(n int) { searchWalk = n }(searchWalk)
+			for _, q := range []string{"ann", "ANNIE", "u1", "nick3", "lee2", "bob lee", "u", "zz", "annie lee4"} {
+				searchWalk = 1_000_000
+				union := pages(q)
+				searchWalk = 1
+				walk := pages(q)
+				if !slices.EqualFunc(union, walk, slices.Equal) {
+					t.Errorf("q=%s: union %v, walk %v", q, union, walk)
+				}
+				if q == "u" && len(union) != 9 {
+					t.Errorf("q=u: %d pages, want 9 (60 users by 7)", len(union))
+				}
+			}
+		})
+	}
+}
+
+func newID(t *testing.T, at time.Time) iam.ID {
+	id, err := iam.NewID(at, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// scratchSchema creates a schema in the database at base, dropped at the
+// end, and returns base with it as the search path.
+func scratchSchema(t *testing.T, base string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "wt_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
