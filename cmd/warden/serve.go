@@ -80,6 +80,8 @@ type serveConfig struct {
 	logLevel       string
 	logFormat      string
 	smsSender      string
+	pprof          bool
+	pprofAddr      string
 }
 
 func newServeCmd() *cobra.Command {
@@ -117,6 +119,8 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	f.StringVar(&c.smsSender, "sms-sender", "log", "where SMS codes go: log (masked number, no code), log-codes (development: the code too), file:<path> (JSON lines) or an https:// webhook")
+	f.BoolVar(&c.pprof, "pprof", false, "serve Go runtime profiles (net/http/pprof) at /debug/pprof/ on --pprof-addr, a listener of their own")
+	f.StringVar(&c.pprofAddr, "pprof-addr", "127.0.0.1:6060", "address of the --pprof listener; keep it on loopback or a private network: profiles expose memory contents")
 	return cmd
 }
 
@@ -179,6 +183,14 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
+	}
+	if c.pprof {
+		ps, _, err := startPprof(c.pprofAddr, log)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--pprof-addr: %w", err)
+		}
+		defer ps.Close()
 	}
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
