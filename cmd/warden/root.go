@@ -22,7 +22,7 @@ func newRootCmd(getenv func(string) string, stdin io.Reader, stdout, stderr io.W
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCmd(), newMigrateCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newSeedCmd(), newBenchCmd())
 	addClientCommands(root, getenv)
 	documentEnv(root)
 	return root

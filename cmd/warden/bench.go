@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wardenhq/warden/internal/authn"
+	"github.com/wardenhq/warden/internal/loadgen"
+)
+
+type benchConfig struct {
+	server      string
+	allowRemote bool
+	manifest    string
+	scenarios   string
+	connections int
+	duration    time.Duration
+	requests    int64
+	jsonOut     bool
+	hashProbe   time.Duration
+	argon2      authn.Argon2Params
+	bootstrap   int
+}
+
+// benchScenarios is every scenario in its default order.
+var benchScenarios = []string{"ceiling", "whoami-jwt", "get-user-apikey", "list-users", "search-email", "create-user",
+	"authz-check", "audit-list", "login", "login-storm", "mixed"}
+
+func newBenchCmd() *cobra.Command {
+	c := benchConfig{argon2: authn.DefaultArgon2Params}
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Load a running server with named scenarios and report throughput and latency",
+		Long: `bench drives a running Warden server (start it with --rate-limit 0, or the
+per-credential rate limit answers 429) with a fixed number of keep-alive
+connections, each sending one request after another, for a duration or a
+request count, and reports per scenario the successful requests per second
+(also as a percentage of the in-process "ceiling" server), the exact
+p50/p95/p99/max latencies, the errors, and the server's RSS after it.
+
+Credentials, API keys and sample emails come from the manifest warden seed
+writes. Without one, bench signs up an organization on an empty server (or
+one run with --open-signup) and creates a few users itself.
+
+Scenarios: ` + strings.Join(benchScenarios, ", "),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBench(cmd.Context(), c, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.server, "server", "http://127.0.0.1:8080", "URL of the server under load (loopback only unless --allow-remote)")
+	f.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --server that is not on the loopback interface")
+	f.StringVar(&c.manifest, "manifest", "warden-seed.json", "the seed manifest warden seed wrote")
+	f.StringVar(&c.scenarios, "scenarios", strings.Join(benchScenarios, ","), "comma-separated scenarios to run, in this order")
+	f.IntVar(&c.connections, "connections", 32, "concurrent keep-alive connections")
+	f.DurationVar(&c.duration, "duration", 10*time.Second, "how long each scenario runs")
+	f.Int64Var(&c.requests, "requests", 0, "run each scenario for this many requests instead of --duration")
+	f.BoolVar(&c.jsonOut, "json", false, "print one JSON document instead of a table")
+	f.DurationVar(&c.hashProbe, "hash-probe", 3*time.Second, "how long to measure this machine's argon2id rate before login (0: skip)")
+	f.Uint32Var(&c.argon2.Memory, "argon2-memory", c.argon2.Memory, "argon2id memory in KiB of the rate probe: the server's --argon2-memory")
+	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations of the rate probe: the server's --argon2-time")
+	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism of the rate probe: the server's --argon2-threads")
+	f.IntVar(&c.bootstrap, "bootstrap-users", 200, "users to create when there is no manifest")
+	return cmd
+}
+
+// benchRow is one scenario's result, as printed and as JSON.
+type benchRow struct {
+	Scenario   string   `json:"scenario"`
+	Requests   int64    `json:"requests"`
+	Errors     int64    `json:"errors"`
+	FirstError string   `json:"first_error,omitempty"`
+	Seconds    float64  `json:"seconds"`
+	RPS        float64  `json:"requests_per_second"`
+	PctCeiling *float64 `json:"percent_of_ceiling,omitempty"`
+	PctHash    *float64 `json:"percent_of_hash_rate,omitempty"`
+	P50        float64  `json:"p50_ms"`
+	P95        float64  `json:"p95_ms"`
+	P99        float64  `json:"p99_ms"`
+	Max        float64  `json:"max_ms"`
+	RSS        int64    `json:"server_rss_bytes,omitempty"`
+}
+
+type benchReport struct {
+	Server      string     `json:"server"`
+	Connections int        `json:"connections"`
+	Duration    string     `json:"duration,omitempty"`
+	Requests    int64      `json:"requests_per_scenario,omitempty"`
+	Users       int64      `json:"users,omitempty"`
+	HashRate    float64    `json:"argon2id_hashes_per_second,omitempty"`
+	Argon2      string     `json:"argon2id_params,omitempty"`
+	IdleRSS     int64      `json:"server_rss_bytes_before,omitempty"`
+	Scenarios   []benchRow `json:"scenarios"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func toRow(name string, s *loadgen.Stats) benchRow {
+	return benchRow{Scenario: name, Requests: s.Requests, Errors: s.Errors, FirstError: s.FirstError,
+		Seconds: s.Elapsed.Seconds(), RPS: s.RPS(), P50: ms(s.Percentile(50)), P95: ms(s.Percentile(95)),
+		P99: ms(s.Percentile(99)), Max: ms(s.Max())}
+}
+
+func parseScenarios(v string) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !slices.Contains(benchScenarios, s) {
+			return nil, fmt.Errorf("--scenarios: unknown scenario %q (known: %s)", s, strings.Join(benchScenarios, ", "))
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--scenarios names no scenario")
+	}
+	return out, nil
+}
+
+func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) error {
+	if !c.allowRemote {
+		if err := loadgen.CheckLoopback(c.server); err != nil {
+			return err
+		}
+	}
+	names, err := parseScenarios(c.scenarios)
+	if err != nil {
+		return err
+	}
+	cfg := loadgen.Config{Connections: c.connections, Duration: c.duration, Requests: c.requests}
+	if c.connections < 1 {
+		return errors.New("--connections must be at least 1")
+	}
+	if c.requests < 0 || (c.requests == 0 && c.duration <= 0) {
+		return errors.New("give a positive --duration or --requests")
+	}
+	target := loadgen.NewTarget(c.server, c.connections)
+	rep := benchReport{Server: c.server, Connections: c.connections, Requests: c.requests}
+	if c.requests == 0 {
+		rep.Duration = c.duration.String()
+	}
+	needsServer := slices.ContainsFunc(names, func(n string) bool { return n != "ceiling" })
+	var env *loadgen.Env
+	if needsServer {
+		if rss, err := target.ServerRSS(ctx); err == nil {
+			rep.IdleRSS = rss
+		} else if _, isStatus := err.(*loadgen.StatusError); !isStatus && !strings.Contains(err.Error(), "process_resident") {
+			return fmt.Errorf("the server at %s does not answer: %w", c.server, err)
+		}
+		m, err := loadgen.ReadManifest(c.manifest)
+		if errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(stderr, "no manifest at %s: signing up an organization and creating %d users\n", c.manifest, c.bootstrap)
+			m, err = loadgen.Bootstrap(ctx, target, c.bootstrap, min(64, c.bootstrap))
+		}
+		if err != nil {
+			return err
+		}
+		rep.Users = m.Users
+		env = loadgen.NewEnv(target, m, stderr)
+	}
+	var ceiling float64
+	var saw429 bool
+	for _, name := range names {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fmt.Fprintf(stderr, "running %s…\n", name)
+		var rows []benchRow
+		switch name {
+		case "ceiling":
+			cs, err := loadgen.StartCeiling()
+			if err != nil {
+				return err
+			}
+			ct := loadgen.NewTarget(cs.URL, c.connections)
+			s, err := loadgen.Run(ctx, cfg, loadgen.CeilingStep(ct))
+			cs.Close()
+			if err != nil {
+				return err
+			}
+			ceiling = s.RPS()
+			rows = append(rows, toRow(name, s))
+		case "login-storm":
+			w, l, err := env.RunLoginStorm(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			rows = append(rows, toRow("login-storm:whoami-jwt", w), toRow("login-storm:login", l))
+		default:
+			if name == "login" && c.hashProbe > 0 && rep.HashRate == 0 {
+				fmt.Fprintf(stderr, "measuring the argon2id rate (m=%d KiB, t=%d, p=%d) for %s…\n",
+					c.argon2.Memory, c.argon2.Time, c.argon2.Threads, c.hashProbe)
+				rate, err := loadgen.HashRate(ctx, c.argon2, c.hashProbe)
+				if err != nil {
+					return err
+				}
+				rep.HashRate = rate
+				rep.Argon2 = fmt.Sprintf("m=%d,t=%d,p=%d", c.argon2.Memory, c.argon2.Time, c.argon2.Threads)
+			}
+			mk, err := env.Build(ctx, name)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			s, err := loadgen.Run(ctx, cfg, mk)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, toRow(name, s))
+		}
+		for i := range rows {
+			r := &rows[i]
+			if ceiling > 0 && r.Scenario != "ceiling" {
+				p := 100 * r.RPS / ceiling
+				r.PctCeiling = &p
+			}
+			if strings.HasSuffix(r.Scenario, "login") && rep.HashRate > 0 {
+				p := 100 * r.RPS / rep.HashRate
+				r.PctHash = &p
+			}
+			if strings.Contains(r.FirstError, "HTTP 429") {
+				saw429 = true
+			}
+			if name != "ceiling" {
+				if rss, err := target.ServerRSS(ctx); err == nil {
+					r.RSS = rss
+				}
+			}
+		}
+		rep.Scenarios = append(rep.Scenarios, rows...)
+	}
+	if c.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printBench(stdout, rep)
+	if saw429 {
+		fmt.Fprintln(stdout, "\nnote: HTTP 429 answers mean the server's rate limit is on: start it with --rate-limit 0 to benchmark")
+	}
+	return nil
+}
+
+func printBench(w io.Writer, rep benchReport) {
+	how := rep.Duration
+	if rep.Requests > 0 {
+		how = fmt.Sprintf("%d requests", rep.Requests)
+	}
+	fmt.Fprintf(w, "server %s, %d connections, %s per scenario", rep.Server, rep.Connections, how)
+	if rep.Users > 0 {
+		fmt.Fprintf(w, ", %d users", rep.Users)
+	}
+	if rep.IdleRSS > 0 {
+		fmt.Fprintf(w, ", server RSS before %s", mib(rep.IdleRSS))
+	}
+	fmt.Fprintln(w)
+	if rep.HashRate > 0 {
+		fmt.Fprintf(w, "argon2id (%s) in process: %.1f hashes/s\n", rep.Argon2, rep.HashRate)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\trequests\treq/s\t% ceiling\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tRSS\t")
+	for _, r := range rep.Scenarios {
+		pct := "-"
+		if r.PctCeiling != nil {
+			pct = fmt.Sprintf("%.1f", *r.PctCeiling)
+		}
+		if r.PctHash != nil {
+			pct += fmt.Sprintf(" (%.0f%% hash)", *r.PctHash)
+		}
+		rss := "-"
+		if r.RSS > 0 {
+			rss = mib(r.RSS)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%s\t\n", r.Scenario, r.Requests, r.RPS, pct,
+			r.P50, r.P95, r.P99, r.Max, r.Errors, rss)
+	}
+	tw.Flush()
+	for _, r := range rep.Scenarios {
+		if r.FirstError != "" {
+			fmt.Fprintf(w, "%s: first error: %s\n", r.Scenario, r.FirstError)
+		}
+	}
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

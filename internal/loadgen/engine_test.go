@@ -1,0 +1,206 @@
+package loadgen
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wardenhq/warden/internal/authn"
+)
+
+func get(t *Target, path string) func(int) Step {
+	return func(int) Step {
+		return func(ctx context.Context) error { return t.Call(ctx, http.MethodGet, path, "", nil, nil) }
+	}
+}
+
+func TestRunRequestCount(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	s, err := Run(context.Background(), Config{Connections: 8, Requests: 500}, get(NewTarget(srv.URL, 8), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Requests != 500 || s.Errors != 0 || hits.Load() != 500 || s.OK() != 500 {
+		t.Fatalf("requests %d errors %d hits %d, want 500, 0, 500", s.Requests, s.Errors, hits.Load())
+	}
+	p50, p95, p99, mx := s.Percentile(50), s.Percentile(95), s.Percentile(99), s.Max()
+	if p50 <= 0 || p50 > p95 || p95 > p99 || p99 > mx || mx > s.Elapsed {
+		t.Fatalf("percentiles not ordered: p50 %v p95 %v p99 %v max %v elapsed %v", p50, p95, p99, mx, s.Elapsed)
+	}
+	if s.RPS() <= 0 || s.Mean() <= 0 {
+		t.Fatalf("rps %v mean %v", s.RPS(), s.Mean())
+	}
+}
+
+func TestRunCountsErrors(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%4 == 0 {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	s, err := Run(context.Background(), Config{Connections: 4, Requests: 400}, get(NewTarget(srv.URL, 4), "/x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Requests != 400 || s.Errors != 100 {
+		t.Fatalf("requests %d errors %d, want 400 and 100", s.Requests, s.Errors)
+	}
+	if !strings.Contains(s.FirstError, "HTTP 500") || !strings.Contains(s.FirstError, "boom") {
+		t.Fatalf("first error %q", s.FirstError)
+	}
+	if len(s.latencies) != 300 {
+		t.Fatalf("%d latencies recorded, want the 300 successes", len(s.latencies))
+	}
+}
+
+func TestRunTransportErrors(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	s, err := Run(context.Background(), Config{Connections: 2, Requests: 10}, get(NewTarget(url, 2), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Errors != 10 || s.RPS() != 0 || s.Percentile(99) != 0 || s.FirstError == "" {
+		t.Fatalf("errors %d rps %v p99 %v first %q", s.Errors, s.RPS(), s.Percentile(99), s.FirstError)
+	}
+}
+
+func TestRunDuration(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(10 * time.Millisecond)
+	}))
+	defer srv.Close()
+	s, err := Run(context.Background(), Config{Connections: 4, Duration: 300 * time.Millisecond}, get(NewTarget(srv.URL, 4), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Elapsed < 300*time.Millisecond || s.Elapsed > 2*time.Second {
+		t.Fatalf("elapsed %v, want about 300ms", s.Elapsed)
+	}
+	// 4 connections × 300 ms / ≥10 ms each: at most about 120 requests.
+	if s.Requests < 8 || s.Requests > 130 || s.Errors != 0 {
+		t.Fatalf("requests %d errors %d", s.Requests, s.Errors)
+	}
+	if s.Percentile(50) < 10*time.Millisecond {
+		t.Fatalf("p50 %v is below the handler's 10ms sleep", s.Percentile(50))
+	}
+}
+
+func TestRunStopsWithContext(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := Run(ctx, Config{Connections: 2, Duration: time.Hour}, get(NewTarget(srv.URL, 2), "/")); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("Run did not stop when its context ended")
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []Config{{}, {Connections: 1}, {Connections: 1, Requests: -1}, {Connections: 0, Requests: 5}} {
+		if _, err := Run(context.Background(), c, nil); err == nil {
+			t.Errorf("Run(%+v) accepted", c)
+		}
+	}
+}
+
+func TestPercentileExact(t *testing.T) {
+	s := &Stats{}
+	for i := 1; i <= 100; i++ {
+		s.latencies = append(s.latencies, time.Duration(i)*time.Millisecond)
+	}
+	for p, want := range map[float64]time.Duration{50: 50 * time.Millisecond, 95: 95 * time.Millisecond,
+		99: 99 * time.Millisecond, 100: 100 * time.Millisecond, 0.1: time.Millisecond} {
+		if got := s.Percentile(p); got != want {
+			t.Errorf("p%v = %v, want %v", p, got, want)
+		}
+	}
+	if (&Stats{}).Percentile(99) != 0 {
+		t.Error("percentile of nothing is not 0")
+	}
+}
+
+func TestCheckLoopback(t *testing.T) {
+	for _, ok := range []string{"http://127.0.0.1:8080", "http://localhost:1", "http://127.9.9.9", "http://[::1]:8080", "https://LOCALHOST"} {
+		if err := CheckLoopback(ok); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"http://10.0.0.1:8080", "http://192.168.1.1", "http://example.com", "http://0.0.0.0:8080",
+		"ftp://127.0.0.1", "127.0.0.1:8080", "http://[::2]"} {
+		if err := CheckLoopback(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestParseRSS(t *testing.T) {
+	metrics := "# HELP x\ngo_goroutines 7\nprocess_resident_memory_bytes 2.5165824e+07\nprocess_virtual_memory_bytes 1e9\n"
+	if n, err := parseRSS(strings.NewReader(metrics)); err != nil || n != 25165824 {
+		t.Fatalf("parseRSS = %d, %v", n, err)
+	}
+	if _, err := parseRSS(strings.NewReader("go_goroutines 7\n")); err == nil {
+		t.Fatal("no error without the metric")
+	}
+}
+
+func TestCeiling(t *testing.T) {
+	c, err := StartCeiling()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if len(ceilingUser) < 200 || len(ceilingUser) > 300 {
+		t.Errorf("ceiling user is %d bytes, want about 250", len(ceilingUser))
+	}
+	tg := NewTarget(c.URL, 4)
+	s, err := Run(context.Background(), Config{Connections: 4, Requests: 300}, CeilingStep(tg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Requests != 300 || s.Errors != 0 {
+		t.Fatalf("requests %d errors %d (%s)", s.Requests, s.Errors, s.FirstError)
+	}
+	err = tg.Call(context.Background(), http.MethodGet, "/", "wrong", nil, nil)
+	if se, ok := err.(*StatusError); !ok || se.Status != http.StatusUnauthorized {
+		t.Fatalf("a wrong token got %v, want 401", err)
+	}
+}
+
+func TestHashRate(t *testing.T) {
+	rate, err := HashRate(context.Background(), authn.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 100*time.Millisecond)
+	if err != nil || rate <= 0 {
+		t.Fatalf("HashRate = %v, %v", rate, err)
+	}
+}
+
+func TestNextCursor(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"users":[{"id":"a"}],"next_cursor":"AZBx-yz_09"}`: "AZBx-yz_09",
+		`{"events":[],"next_cursor":"1234"}`:                "1234",
+		`{"users":[],"next_cursor":null}`:                   "",
+		`{"users":[]}`:                                      "",
+	} {
+		if got := nextCursor([]byte(body)); got != want {
+			t.Errorf("nextCursor(%s) = %q, want %q", body, got, want)
+		}
+	}
+}
