@@ -84,6 +84,14 @@ func TestSearchPathsAgree(t *testing.T) {
 					t.Errorf("q=u: %d pages, want 9 (60 users by 7)", len(union))
 				}
 			}
+			searchWalk = 1_000_000
+			// Both filters apply together: u03 is an Ann, u01 a Bob.
+			for email, want := range map[string]int{"u03@example.com": 1, "u01@example.com": 0} {
+				both, err := s.ListUsers(ctx, org.ID, iam.UserFilter{Q: "ann", Email: email})
+				if err != nil || len(both) != want {
+					t.Errorf("q=ann, email=%s: %d users, want %d (%v)", email, len(both), want, err)
+				}
+			}
 		})
 	}
 }

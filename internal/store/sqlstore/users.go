@@ -241,7 +241,14 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		if n >= searchWalk {
 			where += ` AND (` + strings.Join(ors, ` OR `) + `)`
 		} else {
-			where = fmt.Sprintf(`%s IN (%s) AND %s`, key, strings.Join(arms, ` UNION `), where)
+			outer := where
+			if q.s.dialect == "sqlite" {
+				// Unary + keeps SQLite from walking (org_id, id) and testing
+				// each row against the matches, which costs a scan of the
+				// organization: it fetches the few matches by rowid instead.
+				outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
+			}
+			where = fmt.Sprintf(`%s IN (%s) AND %s`, key, strings.Join(arms, ` UNION `), outer)
 		}
 	}
 	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
