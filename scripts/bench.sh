@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Reproduces docs/PERFORMANCE.md: seeds a database, starts a server on it,
+# runs every warden bench scenario and the Go benchmarks, and writes the
+# results under bench-out/. Usage:
+#   scripts/bench.sh                       # SQLite, 1,000,000 users
+#   USERS=10000 scripts/bench.sh           # a quicker run
+#   DATABASE_URL=postgres://… scripts/bench.sh   # PostgreSQL (an empty database)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+USERS=${USERS:-1000000}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+ADDR=${ADDR:-127.0.0.1:18080}
+OUT=${OUT:-bench-out}
+mkdir -p "$OUT"
+go build -o "$OUT/warden" ./cmd/warden
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  engine=postgres
+  store=(--database-url "$DATABASE_URL")
+else
+  engine=sqlite
+  data="$OUT/data-$USERS"
+  rm -rf "$data"
+  store=(--data "$data")
+fi
+tag="$engine-$USERS"
+
+echo "== seed $tag" >&2
+/usr/bin/time -v "$OUT/warden" seed "${store[@]}" --users "$USERS" --manifest "$OUT/$tag-seed.json" --progress 10s \
+  2> >(tee "$OUT/$tag-seed.log" >&2)
+
+echo "== serve" >&2
+"$OUT/warden" serve "${store[@]}" --addr "$ADDR" --rate-limit 0 --log-level info 2> "$OUT/$tag-serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  curl -fs "http://$ADDR/readyz" >/dev/null && break
+  sleep 0.1
+done
+grep -o 'startup=[^ ]*' "$OUT/$tag-serve.log" || true
+echo "idle RSS: $(grep VmRSS /proc/$server/status)" | tee "$OUT/$tag-idle.txt"
+
+echo "== bench" >&2
+"$OUT/warden" bench --server "http://$ADDR" --manifest "$OUT/$tag-seed.json" --duration "$DURATION" \
+  --connections "$CONNECTIONS" --json > "$OUT/$tag-bench.json"
+"$OUT/warden" bench --server "http://$ADDR" --manifest "$OUT/$tag-seed.json" --duration 1s --scenarios ceiling \
+  --hash-probe 0 >/dev/null # a warm connection check that the server is still up
+
+echo "== go benchmarks" >&2
+go test -run '^$' -bench . -benchmem ./internal/authz ./internal/authn ./internal/service ./internal/httpapi ./internal/store/sqlstore \
+  | tee "$OUT/go-bench.txt"
+echo "results in $OUT/" >&2
