@@ -331,7 +331,7 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, 
 	if s.UserID != c.Subject {
 		return nil, iam.E(iam.Unauthenticated, "invalid_token", "the token does not match its session")
 	}
-	u, err := a.env.Store.GetUser(ctx, c.Org, c.Subject)
+	u, err := a.sessionUser(ctx, s)
 	if iam.IsKind(err, iam.NotFound) {
 		return nil, iam.E(iam.Unauthenticated, "invalid_token", "the user of this token no longer exists")
 	}
@@ -343,6 +343,22 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, 
 	}
 	return &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: u.OrgID, SessionID: s.ID, Credential: "session",
 		Roles: orgRoles(u.Roles), InstanceAdmin: u.InstanceAdmin, Name: loginName(u)}, nil
+}
+
+// sessionUser returns the user of session s, from the session cache while
+// the organization's access version is the one it was read at (any change
+// to a user or its roles bumps it), else from the store.
+func (a *Auth) sessionUser(ctx context.Context, s *iam.Session) (*iam.User, error) {
+	v := a.env.access.version(s.OrgID) // read before loading: a change meanwhile leaves it stale, not wrong
+	if u := a.sessions.user(s.ID, v); u != nil {
+		return u, nil
+	}
+	u, err := a.env.Store.GetUser(ctx, s.OrgID, s.UserID)
+	if err != nil {
+		return nil, err
+	}
+	a.sessions.putUser(s.ID, u, v)
+	return u, nil
 }
 
 // session returns an active session, from the cache when it is fresh.
@@ -400,7 +416,13 @@ func (a *Auth) WhoAmI(ctx context.Context) (*WhoAmI, error) {
 		w.ServiceAccountID, w.Username = p.ID, p.Name
 		return w, nil
 	}
-	u, err := a.env.Store.GetUser(ctx, p.OrgID, p.ID)
+	var u *iam.User
+	var err error
+	if !p.SessionID.IsZero() {
+		u, err = a.sessionUser(ctx, &iam.Session{ID: p.SessionID, OrgID: p.OrgID, UserID: p.ID})
+	} else {
+		u, err = a.env.Store.GetUser(ctx, p.OrgID, p.ID)
+	}
 	if err != nil {
 		return nil, err
 	}

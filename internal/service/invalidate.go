@@ -50,14 +50,12 @@ func (s *Services) invalidate(ctx context.Context, inv iam.Invalidation) {
 }
 
 // forgetCredentials empties this node's credential caches.
-func (s *Services) forgetCredentials() {
-	s.Auth.sessions.clear()
-	s.Auth.env.forgetCredentials()
-}
+func (s *Services) forgetCredentials() { s.Auth.env.forgetCredentials() }
 
-// forgetCredentials empties the caches of credentials that stand alone.
-// (Session tokens need no clearing here: each request reads their user.)
+// forgetCredentials empties the caches of sessions (with their users), API
+// keys and grants.
 func (e *Env) forgetCredentials() {
+	e.sessions.clear()
 	e.apiKeys.cache.clear()
 	e.grants.clear()
 }

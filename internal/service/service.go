@@ -39,9 +39,10 @@ type Env struct {
 	// SMS sends one-time codes; nil only logs that one was sent.
 	SMS sms.Sender
 
-	access  *Access     // set by New
-	apiKeys *APIKeys    // set by New; Auth hands API keys to it
-	grants  *grantCache // set by New
+	access   *Access       // set by New
+	apiKeys  *APIKeys      // set by New; Auth hands API keys to it
+	grants   *grantCache   // set by New
+	sessions *sessionCache // set by New: Auth's
 }
 
 // Services is the set of use cases the API layers call.
@@ -87,6 +88,7 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 	users := &Users{env: env, hasher: hasher, policy: cfg.PasswordPolicy}
 	roles := &Roles{env: env}
 	auth := newAuth(env, cfg, hasher, keys, users)
+	env.sessions = auth.sessions
 	mfa := &MFA{env: env, sealer: sealer, issuer: cfg.Issuer}
 	auth.mfa, auth.throttle = mfa, newLoginThrottle(cfg.LoginThrottle)
 	auth.passwords = &Passwords{env: env, hasher: hasher, defaults: cfg.PasswordPolicy, auth: auth}

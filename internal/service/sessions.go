@@ -29,6 +29,11 @@ type cachedSession struct {
 	s       iam.Session
 	fetched time.Time
 	touched time.Time
+	// user is the session's user as read at access version userVersion:
+	// every change to a user (disabling, roles, deletion) bumps the
+	// organization's version, so a version mismatch means read it again.
+	user        *iam.User
+	userVersion int64
 }
 
 func newSessionCache() *sessionCache { return &sessionCache{m: map[iam.ID]*cachedSession{}} }
@@ -60,6 +65,29 @@ func (c *sessionCache) put(s *iam.Session, now time.Time) {
 		touched = old.touched
 	}
 	c.m[s.ID] = &cachedSession{s: *s, fetched: now, touched: touched}
+}
+
+// user returns a copy of session id's user if it was cached at access
+// version v.
+func (c *sessionCache) user(id iam.ID, v int64) *iam.User {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e := c.m[id]
+	if e == nil || e.user == nil || e.userVersion != v {
+		return nil
+	}
+	u := *e.user
+	return &u
+}
+
+// putUser caches session id's user, read at access version v.
+func (c *sessionCache) putUser(id iam.ID, u *iam.User, v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.m[id]; e != nil {
+		cp := *u
+		e.user, e.userVersion = &cp, v
+	}
 }
 
 func (c *sessionCache) revoke(id iam.ID, now time.Time) {
