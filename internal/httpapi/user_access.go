@@ -25,11 +25,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.svc.Users.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	access, err := s.svc.Users.Access(r.Context(), id)
+	u, access, err := s.svc.Users.Detail(r.Context(), id)
 	if err != nil {
 		return err
 	}

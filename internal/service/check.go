@@ -119,38 +119,54 @@ type WorkspaceAccess struct {
 // Access lists a user's bindings, direct and through groups, grouped by
 // workspace.
 func (s *Users) Access(ctx context.Context, id iam.ID) ([]*WorkspaceAccess, error) {
-	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
+	_, access, err := s.Detail(ctx, id)
+	return access, err
+}
+
+// Detail returns a user (as Get does) with their access (as Access does),
+// reading the user once.
+func (s *Users) Detail(ctx context.Context, id iam.ID) (*iam.User, []*WorkspaceAccess, error) {
+	u, err := s.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := s.env.Store.GetUser(ctx, p.OrgID, id); err != nil {
-		return nil, err
+	access, err := s.access(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, nil, err
 	}
-	bindings, err := s.env.Store.ListPrincipalBindings(ctx, p.OrgID, id)
+	return u, access, nil
+}
+
+// access groups the bindings of a user the caller may read by workspace.
+func (s *Users) access(ctx context.Context, orgID, id iam.ID) ([]*WorkspaceAccess, error) {
+	bindings, err := s.env.Store.ListPrincipalBindings(ctx, orgID, id)
 	if err != nil {
 		return nil, err
 	}
 	org := &WorkspaceAccess{}
 	out := []*WorkspaceAccess{org}
 	byWorkspace := map[iam.ID]*WorkspaceAccess{}
+	projectWorkspace := map[iam.ID]iam.ID{}
 	for _, b := range bindings {
 		var ws iam.ID
 		switch b.ScopeType {
 		case iam.ScopeWorkspace:
 			ws = b.ScopeID
 		case iam.ScopeProject:
-			pr, err := s.env.Store.GetProject(ctx, p.OrgID, b.ScopeID)
-			if err != nil {
-				return nil, err
+			if ws = projectWorkspace[b.ScopeID]; ws.IsZero() {
+				pr, err := s.env.Store.GetProject(ctx, orgID, b.ScopeID)
+				if err != nil {
+					return nil, err
+				}
+				ws, projectWorkspace[b.ScopeID] = pr.WorkspaceID, pr.WorkspaceID
 			}
-			ws = pr.WorkspaceID
 		default:
 			org.Bindings = append(org.Bindings, b)
 			continue
 		}
 		wa := byWorkspace[ws]
 		if wa == nil {
-			w, err := s.env.Store.GetWorkspace(ctx, p.OrgID, ws)
+			w, err := s.env.Store.GetWorkspace(ctx, orgID, ws)
 			if err != nil {
 				return nil, err
 			}
