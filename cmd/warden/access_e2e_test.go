@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"slices"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 func TestAccessEndToEnd(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { accessEndToEnd(t, startServer(t)) })
 	t.Run("postgres", func(t *testing.T) {
-		accessEndToEnd(t, startServer(t, "--database-url", postgresSchemaURL(t)))
+		accessEndToEnd(t, startServer(t, "--database-url", pgtest.Schema(t)))
 	})
 }
 

@@ -7,11 +7,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"io"
 	"net/http"
-	"net/url"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -132,7 +130,7 @@ func wantKind(t *testing.T, err error, kind iam.Kind, code string) {
 func TestEndToEnd(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { endToEnd(t, startServer(t)) })
 	t.Run("postgres", func(t *testing.T) {
-		endToEnd(t, startServer(t, "--database-url", postgresSchemaURL(t)))
+		endToEnd(t, startServer(t, "--database-url", pgtest.Schema(t)))
 	})
 }
 
@@ -332,42 +330,6 @@ func TestCLI(t *testing.T) {
 	if !errors.Is(err, errChainBroken) || !strings.Contains(out, "BROKEN at event 3") {
 		t.Fatalf("offline verify of a tampered log: %v\n%s", err, out)
 	}
-}
-
-// postgresSchemaURL is WARDEN_TEST_DATABASE_URL pointed at a fresh schema
-// of its own (dropped at the end), so the server starts on an empty instance.
-func postgresSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("WARDEN_TEST_DATABASE_URL")
-	if base == "" {
-		if os.Getenv("WARDEN_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("WARDEN_REQUIRE_POSTGRES=1 but WARDEN_TEST_DATABASE_URL is not set")
-		}
-		t.Skip("WARDEN_TEST_DATABASE_URL is not set")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("e2e_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", base); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func TestEnvironmentConfiguresFlags(t *testing.T) {

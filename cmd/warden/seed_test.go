@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestSeed(t *testing.T) {
 		seedAndServe(t, []string{"--data", data}, filepath.Join(data, "warden.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		url := postgresSchemaURL(t)
+		url := pgtest.Schema(t)
 		seedAndServe(t, []string{"--database-url", url}, url)
 	})
 }

@@ -3,10 +3,7 @@ package service_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"testing"
 	"time"
 
@@ -14,45 +11,6 @@ import (
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
-
-// postgresSchemaURL is the PostgreSQL test database (WARDEN_TEST_DATABASE_URL)
-// with a fresh schema, dropped at the end, as its search path. Without the
-// variable the test skips, unless WARDEN_REQUIRE_POSTGRES=1 (CI).
-func postgresSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("WARDEN_TEST_DATABASE_URL")
-	if base == "" {
-		if os.Getenv("WARDEN_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("WARDEN_REQUIRE_POSTGRES=1 but WARDEN_TEST_DATABASE_URL is not set")
-		}
-		t.Skip("WARDEN_TEST_DATABASE_URL is not set")
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "ws_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", base); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // readyStore tells when its Listen is listening.
 type readyStore struct {
@@ -79,7 +37,7 @@ func (s *readyStore) Listen(ctx context.Context, fn func(iam.Invalidation)) erro
 // sees the role node one grants, only because it was told; node three,
 // untold, goes on answering from its caches.
 func TestInvalidationsReachOtherNodes(t *testing.T) {
-	dbURL := postgresSchemaURL(t)
+	dbURL := pgtest.Schema(t)
 	ctx := context.Background()
 	open := func() iam.Store {
 		st, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{ReadConns: 4})

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"github.com/wardenhq/warden/internal/pgtest"
 	mrand "math/rand/v2"
 	"net/url"
 	"os"
@@ -100,7 +101,7 @@ func dataSet(b *testing.B, engine string) *seeded {
 	b.Helper()
 	n := benchUserCount(b)
 	if engine == "postgres" {
-		postgresURL(b) // skips without a database
+		pgtest.URL(b) // skips without a database
 	}
 	benchMu.Lock()
 	defer benchMu.Unlock()
@@ -178,7 +179,7 @@ func dataSet(b *testing.B, engine string) *seeded {
 // benchSchema creates (or, reusing, finds) a PostgreSQL schema and returns
 // the URL of the test database with it as the search path.
 func benchSchema(b *testing.B, schema string, reuse bool) string {
-	base := postgresURL(b)
+	base := pgtest.URL(b)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"net/url"
 	"path/filepath"
 	"sync"
@@ -20,7 +21,7 @@ func TestNodesMigrateTogether(t *testing.T) {
 		migrateTogether(t, filepath.Join(t.TempDir(), "warden.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		base := postgresURL(t)
+		base := pgtest.URL(t)
 		b := make([]byte, 6)
 		rand.Read(b)
 		schema := "wn_" + hex.EncodeToString(b)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"net/url"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func newTestID(t *testing.T) iam.ID {
 // so (InvalidateAll) and listens again.
 func TestPostgresNotifyReachesAnotherStore(t *testing.T) {
 	ctx := context.Background()
-	dbURL := postgresSchemaURL(t)
+	dbURL := pgtest.Schema(t)
 	u, _ := url.Parse(dbURL)
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -134,7 +135,7 @@ func TestPostgresNotifyReachesAnotherStore(t *testing.T) {
 	}
 
 	// Kill the listener's connection: it reconnects and says so.
-	admin, err := sql.Open("pgx", postgresURL(t))
+	admin, err := sql.Open("pgx", pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

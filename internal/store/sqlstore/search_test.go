@@ -3,10 +3,8 @@ package sqlstore
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
+	"github.com/wardenhq/warden/internal/pgtest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,7 +21,7 @@ func TestSearchPathsAgree(t *testing.T) {
 	ctx := context.Background()
 	dsns := map[string]string{"sqlite": filepath.Join(t.TempDir(), "w.db")}
 	if u := os.Getenv("WARDEN_TEST_DATABASE_URL"); u != "" {
-		dsns["postgres"] = scratchSchema(t, u)
+		dsns["postgres"] = pgtest.SchemaIn(t, u)
 	}
 	for engine, dsn := range dsns {
 		t.Run(engine, func(t *testing.T) {
@@ -102,31 +100,4 @@ func newID(t *testing.T, at time.Time) iam.ID {
 		t.Fatal(err)
 	}
 	return id
-}
-
-// scratchSchema creates a schema in the database at base, dropped at the
-// end, and returns base with it as the search path.
-func scratchSchema(t *testing.T, base string) string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "wt_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
