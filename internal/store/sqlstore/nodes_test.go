@@ -2,11 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"github.com/wardenhq/warden/internal/pgtest"
-	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -21,27 +17,7 @@ func TestNodesMigrateTogether(t *testing.T) {
 		migrateTogether(t, filepath.Join(t.TempDir(), "warden.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		base := pgtest.URL(t)
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "wn_" + hex.EncodeToString(b)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		migrateTogether(t, u.String())
+		migrateTogether(t, pgtest.Schema(t))
 	})
 }
 
