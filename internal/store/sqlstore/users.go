@@ -101,7 +101,7 @@ func (q *queries) loadRoles(ctx context.Context, orgID iam.ID, users []*iam.User
 		byID[u.ID] = u
 		args = append(args, idArg(u.ID))
 	}
-	rows, err := q.r.QueryContext(ctx, rolesQuery(len(users)), args...)
+	rows, err := q.r.QueryContext(ctx, rolesQuery(q.s.dialect, len(users)), args...)
 	if err != nil {
 		return translate(err, "role bindings")
 	}
@@ -128,17 +128,24 @@ func (q *queries) loadRoles(ctx context.Context, orgID iam.ID, users []*iam.User
 // probing (org_id, subject_id) per user.
 var rolesQueries sync.Map
 
-func rolesQuery(n int) string {
-	if q, ok := rolesQueries.Load(n); ok {
+func rolesQuery(dialect string, n int) string {
+	key := fmt.Sprint(dialect, n)
+	if q, ok := rolesQueries.Load(key); ok {
 		return q.(string)
 	}
-	marks := make([]string, n)
+	// SQLite's driver matches each $n to its argument by a search over all
+	// of them, which a hundred-user page pays a hundred times; positional ?
+	// marks bind in order.
+	first, marks := "$1", make([]string, n)
 	for i := range marks {
 		marks[i] = fmt.Sprintf("$%d", i+2)
+		if dialect == "sqlite" {
+			first, marks[i] = "?", "?"
+		}
 	}
 	q := `SELECT subject_id, role FROM role_bindings
-		WHERE org_id = $1 AND scope_type = 'org' AND subject_id IN (` + strings.Join(marks, ", ") + `)`
-	rolesQueries.Store(n, q)
+		WHERE org_id = ` + first + ` AND scope_type = 'org' AND subject_id IN (` + strings.Join(marks, ", ") + `)`
+	rolesQueries.Store(key, q)
 	return q
 }
 
