@@ -32,11 +32,11 @@ func (s *Services) invalidate(ctx context.Context, inv iam.Invalidation) {
 	case iam.InvalidateGrant:
 		grants.forget(inv.ID)
 	case iam.InvalidateClient:
-		grants.forgetWhere(func(g *iam.Grant) bool { return g.ClientID == inv.ID })
+		grants.forgetWhere(func(e *cachedGrant) bool { return e.g.ClientID == inv.ID })
 	case iam.InvalidatePrincipal:
 		keys.forgetOwner(inv.ID)
 		sessions.forgetUser(inv.ID)
-		grants.forgetWhere(func(g *iam.Grant) bool { return g.PrincipalID == inv.ID })
+		grants.forgetWhere(func(e *cachedGrant) bool { return e.g.PrincipalID == inv.ID })
 	case iam.InvalidateAuthz:
 		s.Access.bumped(inv.OrgID, inv.Version)
 	case iam.InvalidateOrg:
