@@ -12,12 +12,12 @@ import (
 
 	"github.com/wardenhq/warden/internal/compat/argus"
 	"github.com/wardenhq/warden/internal/compat/arthur"
-	"github.com/wardenhq/warden/internal/compat/compattest"
 	"github.com/wardenhq/warden/internal/compat/sailpoint"
 	"github.com/wardenhq/warden/internal/compat/squirro"
 	"github.com/wardenhq/warden/internal/compat/thousandeyes"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 type call struct {
@@ -62,7 +62,7 @@ func bearer(token string) map[string]string {
 }
 
 func TestOneUserThroughEverySurface(t *testing.T) {
-	s := compattest.New(t, httpapi.Config{}, thousandeyes.Mount, sailpoint.Mount, arthur.Mount, argus.Mount, squirro.Mount)
+	s := stacktest.New(t, httpapi.Config{}, thousandeyes.Mount, sailpoint.Mount, arthur.Mount, argus.Mount, squirro.Mount)
 	const password = "correct horse battery"
 	send(t, s.URL, call{method: "POST", path: "/v1/signup", body: `{"email": "ada@example.com", "password": "` + password + `", "org_name": "Analytical"}`}, 201, nil)
 	var login struct {

@@ -2,25 +2,17 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
 	"encoding/json"
+	"github.com/wardenhq/warden/internal/stacktest"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/httpapi"
-	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
@@ -31,29 +23,11 @@ type api struct {
 	server *httpapi.Server
 	store  *sqlstore.Store
 	client *http.Client
-	clock  *clock
+	clock  *stacktest.Clock
 }
 
 // password is good enough for the default policy.
 const password = "correct horse battery"
-
-// clock is the services' clock: real time plus an offset tests may move.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
 
 // newTestAPI builds the whole stack on a fresh database in t's temporary
 // directory. Password hashing uses cheap parameters.
@@ -65,42 +39,18 @@ func newTestAPI(t testing.TB) *api {
 // newTestAPIWith is newTestAPI with the HTTP settings given.
 func newTestAPIWith(t testing.TB, cfg httpapi.Config) *api {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := authn.NewSealer(key, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hasher := authn.NewHasher(authn.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2, rand.Reader)
-	clk := &clock{}
-	svc := service.New(&service.Env{Store: st, Now: clk.now, Rand: rand.Reader, Log: log},
-		service.Config{Issuer: "warden-test", SessionTTL: time.Hour, KeyRotation: 24 * time.Hour,
-			PasswordPolicy: authn.DefaultPasswordPolicy}, hasher, sealer)
-	if err := svc.Keys.Ensure(ctx); err != nil {
-		t.Fatal(err)
-	}
-	server := httpapi.New(cfg, svc, st, log, prometheus.NewRegistry())
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
+	return onStack(stacktest.NewWith(t, stacktest.Options{HTTP: cfg}))
+}
+
+// onStack talks to s through the contract-checking client.
+func onStack(s *stacktest.Stack) *api {
 	client := &http.Client{
-		Transport: contractTransport{base: srv.Client().Transport},
+		Transport: contractTransport{base: s.Server.Client().Transport},
 		// Every answer is checked as it is: a redirect would hide one.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       30 * time.Second,
 	}
-	return &api{srv: srv, server: server, store: st, client: client, clock: clk}
+	return &api{srv: s.Server, server: s.API, store: s.Store, client: client, clock: s.Clock}
 }
 
 // req describes one request; zero fields are left out.

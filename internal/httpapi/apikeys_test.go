@@ -162,7 +162,7 @@ func TestExpiredAPIKeyIsRefused(t *testing.T) {
 	root := a.signup(t)
 	k := a.mintKey(t, root.token, "/v1/users/"+root.id+"/api-keys", map[string]any{"expiration_days": 1})
 	a.do(t, req{method: "GET", path: "/v1/users/" + root.id, token: k.Key}).want(t, 200)
-	a.clock.advance(25 * time.Hour)
+	a.clock.Advance(25 * time.Hour)
 	r := a.do(t, req{method: "GET", path: "/v1/users/" + root.id, token: k.Key}).want(t, 401, "apikey_expired")
 	r.has(t, "expired at "+k.ExpiresAt.UTC().Format(time.RFC3339))
 }

@@ -91,12 +91,12 @@ func TestAPITokenRotation(t *testing.T) {
 		}
 	})
 
-	a.clock.advance(13 * 24 * time.Hour)
+	a.clock.Advance(13 * 24 * time.Hour)
 	t.Run("the old token works for 14 days", func(t *testing.T) {
 		whoami(t, a, first.BearerToken)
 		a.do(t, req{method: "POST", path: "/v1/api-tokens/rotate", token: second.BearerToken}).want(t, 409, "rotation_in_progress")
 	})
-	a.clock.advance(2 * 24 * time.Hour)
+	a.clock.Advance(2 * 24 * time.Hour)
 	t.Run("and not after", func(t *testing.T) {
 		a.do(t, req{method: "GET", path: "/v1/whoami", token: first.BearerToken}).want(t, 401, "apikey_expired")
 		whoami(t, a, second.BearerToken)

@@ -187,9 +187,9 @@ func TestSessionsExpire(t *testing.T) {
 	a := newTestAPI(t)
 	admin := a.signup(t)
 	a.do(t, req{method: "GET", path: "/v1/whoami", token: admin.token}).want(t, 200)
-	a.clock.advance(59 * time.Minute)
+	a.clock.Advance(59 * time.Minute)
 	a.do(t, req{method: "GET", path: "/v1/whoami", token: admin.token}).want(t, 200)
-	a.clock.advance(2 * time.Minute)
+	a.clock.Advance(2 * time.Minute)
 	a.do(t, req{method: "GET", path: "/v1/whoami", token: admin.token}).want(t, 401)
 	a.login(t, "ada@example.com", password)
 }

@@ -54,18 +54,18 @@ func TestLoginLockout(t *testing.T) {
 	})
 	t.Run("while locked, even the right password is refused", func(t *testing.T) {
 		locked(t, a.tryLogin(t, "LOU@example.com", password), 60)
-		a.clock.advance(30 * time.Second)
+		a.clock.Advance(30 * time.Second)
 		locked(t, a.tryLogin(t, "lou@example.com", password), 30)
 	})
 	t.Run("the next lock, without a success between, lasts twice as long", func(t *testing.T) {
-		a.clock.advance(31 * time.Second)
+		a.clock.Advance(31 * time.Second)
 		for range 4 {
 			a.tryLogin(t, "lou@example.com", "wrong password!").want(t, 401, "invalid_credentials")
 		}
 		locked(t, a.tryLogin(t, "lou@example.com", "wrong password!"), 120)
 	})
 	t.Run("the lock lifts when the time has passed", func(t *testing.T) {
-		a.clock.advance(121 * time.Second)
+		a.clock.Advance(121 * time.Second)
 		a.login(t, "lou@example.com", password)
 	})
 	t.Run("failed logins and locks are audited without the password", func(t *testing.T) {
@@ -86,7 +86,7 @@ func TestUnknownUsersLockTheSameWay(t *testing.T) {
 	}
 	locked(t, a.tryLogin(t, "ghost@example.com", "wrong password!"), 60)
 	locked(t, a.tryLogin(t, "Ghost@Example.com", password), 60)
-	a.clock.advance(time.Minute)
+	a.clock.Advance(time.Minute)
 	a.tryLogin(t, "ghost@example.com", "wrong password!").want(t, 401, "invalid_credentials")
 	body := string(a.do(t, req{method: "GET", path: "/v1/audit-events?limit=1000", token: root.token}).want(t, 200).body)
 	if strings.Contains(body, "ghost@example.com") {
@@ -111,7 +111,7 @@ func TestLoginLockoutPerAddress(t *testing.T) {
 		locked(t, a.tryLogin(t, "lou@example.com", password), 60)
 	})
 	t.Run("until the time has passed", func(t *testing.T) {
-		a.clock.advance(time.Minute)
+		a.clock.Advance(time.Minute)
 		a.login(t, "lou@example.com", password)
 	})
 }
@@ -128,7 +128,7 @@ func TestWrongMFACodesCountTowardsTheLockout(t *testing.T) {
 			want(t, 401, "invalid_mfa_code")
 	}
 	locked(t, a.do(t, req{method: "POST", path: "/v1/login/mfa", body: map[string]string{"mfa_token": token, "method": "recovery_code", "code": "aaaaa-aaaaa"}}), 60)
-	a.clock.advance(30 * time.Second)
+	a.clock.Advance(30 * time.Second)
 	locked(t, a.do(t, req{method: "POST", path: "/v1/login/mfa", body: map[string]string{"mfa_token": token, "method": "totp", "code": a.code(t, secret)}}), 30)
 	locked(t, a.tryLogin(t, "mia@example.com", password), 30)
 }

@@ -28,7 +28,7 @@ func (a *api) mfaToken(t *testing.T, login, pw string) string {
 
 func (a *api) code(t *testing.T, secret string) string {
 	t.Helper()
-	c, err := totp.GenerateCode(secret, a.clock.now())
+	c, err := totp.GenerateCode(secret, a.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestTOTPEnrolmentAndLogin(t *testing.T) {
 		loginMFA(a.mfaToken(t, "mia@example.com", password), "totp", verified).want(t, 401, "invalid_mfa_code")
 	})
 	t.Run("a fresh code logs in, once", func(t *testing.T) {
-		a.clock.advance(30 * time.Second)
+		a.clock.Advance(30 * time.Second)
 		token := a.mfaToken(t, "mia@example.com", password)
 		code := a.code(t, secret)
 		r := loginMFA(token, "totp", code).want(t, 200).has(t, `"access_token"`, `"token_type":"Bearer"`)
@@ -132,7 +132,7 @@ func TestTOTPEnrolmentAndLogin(t *testing.T) {
 	})
 	t.Run("an expired mfa_token fails", func(t *testing.T) {
 		token := a.mfaToken(t, "mia@example.com", password)
-		a.clock.advance(6 * time.Minute)
+		a.clock.Advance(6 * time.Minute)
 		loginMFA(token, "totp", a.code(t, secret)).want(t, 401, "mfa_token_expired")
 	})
 	t.Run("a forged mfa_token fails", func(t *testing.T) {

@@ -276,7 +276,7 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	t.Run("an expired grant is invalid_grant", func(t *testing.T) {
 		tok := a.form(t, "/oauth/token", &app, "grant_type", "password", "username", root.email, "password", password).
 			want(t, 200).token(t)
-		a.clock.advance(31 * 24 * time.Hour)
+		a.clock.Advance(31 * 24 * time.Hour)
 		a.form(t, "/oauth/token", &app, "grant_type", "refresh_token", "refresh_token", tok.RefreshToken).
 			wantOAuth(t, 400, "invalid_grant")
 	})

@@ -157,7 +157,7 @@ func TestExpiredPasswords(t *testing.T) {
 		{name: "a fresh password logs in", method: "POST", path: "/v1/login",
 			body: map[string]string{"login": "pat@example.com", "password": password}, status: 200},
 	})
-	a.clock.advance(31 * 24 * time.Hour)
+	a.clock.Advance(31 * 24 * time.Hour)
 	const next = "a fresher passphrase"
 	for _, sc := range []struct {
 		name   string

@@ -3,11 +3,9 @@ package httpapi_test
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
+	"github.com/wardenhq/warden/internal/stacktest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,13 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/wardenhq/warden/internal/authn"
-	"github.com/wardenhq/warden/internal/httpapi"
-	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/sms"
-	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
 // outbox reads what the file sender "sent".
@@ -80,45 +72,14 @@ func (o outbox) last(t testing.TB, suffix string) sentSMS {
 // sender (returned as an outbox) when sender is nil.
 func newSMSTestAPI(t testing.TB, sender sms.Sender) (*api, outbox) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := authn.NewSealer(key, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hasher := authn.NewHasher(authn.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2, rand.Reader)
-	clk := &clock{}
 	box := outbox{path: filepath.Join(t.TempDir(), "sms.jsonl")}
-	if sender == nil {
-		sender = &sms.FileSender{Path: box.path, Now: clk.now}
-	}
-	svc := service.New(&service.Env{Store: st, Now: clk.now, Rand: rand.Reader, Log: log, SMS: sender},
-		service.Config{Issuer: "warden-test", SessionTTL: time.Hour, KeyRotation: 24 * time.Hour,
-			PasswordPolicy: authn.DefaultPasswordPolicy}, hasher, sealer)
-	if err := svc.Keys.Ensure(ctx); err != nil {
-		t.Fatal(err)
-	}
-	server := httpapi.New(httpapi.Config{}, svc, st, log, prometheus.NewRegistry())
-	srv := httptest.NewServer(server)
-	t.Cleanup(srv.Close)
-	client := &http.Client{
-		Transport:     contractTransport{base: srv.Client().Transport},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       30 * time.Second,
-	}
-	return &api{srv: srv, server: server, store: st, client: client, clock: clk}, box
+	s := stacktest.NewWith(t, stacktest.Options{SMS: func(now func() time.Time) sms.Sender {
+		if sender == nil {
+			return &sms.FileSender{Path: box.path, Now: now}
+		}
+		return sender
+	}})
+	return onStack(s), box
 }
 
 type tokenSuffix struct {
@@ -210,7 +171,7 @@ func TestSMSEnrolmentAndLogin(t *testing.T) {
 	})
 	var second sentSMS
 	t.Run("a new code replaces the last one", func(t *testing.T) {
-		a.clock.advance(31 * time.Second)
+		a.clock.Advance(31 * time.Second)
 		var s tokenSuffix
 		enrol("+4712345678").want(t, 200).into(t, &s)
 		second = box.last(t, s.TokenSuffix)
@@ -249,7 +210,7 @@ func TestSMSEnrolmentAndLogin(t *testing.T) {
 			ExpiresAt time.Time `json:"expires_at"`
 		}
 		readCode(root.token, mia.id, suffix).want(t, 200).into(t, &c)
-		if c.Code != login.code || c.ExpiresAt.Sub(a.clock.now()) > 5*time.Minute || c.ExpiresAt.Before(a.clock.now()) {
+		if c.Code != login.code || c.ExpiresAt.Sub(a.clock.Now()) > 5*time.Minute || c.ExpiresAt.Before(a.clock.Now()) {
 			t.Fatalf("read %+v, sent %+v", c, login)
 		}
 		readCode(root.token, mia.id, strings.ToUpper(suffix)).want(t, 200)
@@ -282,11 +243,11 @@ func TestSMSEnrolmentAndLogin(t *testing.T) {
 		readCode(root.token, mia.id, suffix).want(t, 404, "not_found") // used: no longer pending
 	})
 	t.Run("an expired code fails", func(t *testing.T) {
-		a.clock.advance(31 * time.Second)
+		a.clock.Advance(31 * time.Second)
 		var s tokenSuffix
 		sendLogin(a.smsMFAToken(t, "mia@example.com", "sms")).want(t, 200).into(t, &s)
 		code := box.last(t, s.TokenSuffix).code
-		a.clock.advance(5*time.Minute + time.Second)
+		a.clock.Advance(5*time.Minute + time.Second)
 		readCode(root.token, mia.id, s.TokenSuffix).want(t, 404, "not_found")
 		loginMFA(a.smsMFAToken(t, "mia@example.com", "sms"), code).want(t, 401, "invalid_mfa_code")
 	})
@@ -299,7 +260,7 @@ func TestSMSEnrolmentAndLogin(t *testing.T) {
 			has(t, `"method":"sms","initialized":true,"enabled":true,"last_login_at":"`)
 	})
 	t.Run("wrong codes count towards the login lockout", func(t *testing.T) {
-		a.clock.advance(31 * time.Second)
+		a.clock.Advance(31 * time.Second)
 		token := a.smsMFAToken(t, "mia@example.com", "sms")
 		var s tokenSuffix
 		sendLogin(token).want(t, 200).into(t, &s)
@@ -325,7 +286,7 @@ func TestSMSEnrolmentAndLogin(t *testing.T) {
 		}
 		loginMFA(token, code).want(t, 429, "login_locked")
 		sendLogin(token).want(t, 429, "login_locked")
-		a.clock.advance(2 * time.Minute)
+		a.clock.Advance(2 * time.Minute)
 	})
 	t.Run("no code appears in the audit log or the methods", func(t *testing.T) {
 		sent := box.all(t)
@@ -380,7 +341,7 @@ func TestSMSCodeAttemptsAndBothFactors(t *testing.T) {
 			want(t, 404, "not_found")
 	})
 	t.Run("an administrator enrols a user's phone", func(t *testing.T) {
-		a.clock.advance(31 * time.Second)
+		a.clock.Advance(31 * time.Second)
 		var s tokenSuffix
 		a.do(t, req{method: "POST", path: base, token: root.token, body: map[string]string{"phone": "+14155552671"}}).
 			want(t, 200).into(t, &s)
@@ -402,7 +363,7 @@ func TestSMSCodeAttemptsAndBothFactors(t *testing.T) {
 			want(t, 412, "sms_not_enabled")
 	})
 	t.Run("deleting the user deletes their codes", func(t *testing.T) {
-		a.clock.advance(31 * time.Second)
+		a.clock.Advance(31 * time.Second)
 		var s tokenSuffix
 		a.do(t, req{method: "POST", path: base, token: jo.token, body: map[string]string{"phone": "+14155552671"}}).
 			want(t, 200).into(t, &s)

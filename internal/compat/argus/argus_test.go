@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/wardenhq/warden/internal/compat/argus"
-	"github.com/wardenhq/warden/internal/compat/compattest"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 const password = "correct horse battery staple"
@@ -27,7 +27,7 @@ const password = "correct horse battery staple"
 // world is a stack with two organizations: Analytical (admin ada, user
 // carl) and Babbage (admin bob).
 type world struct {
-	*compattest.Stack
+	*stacktest.Stack
 	t                 *testing.T
 	ada, carl, bob    *iam.User
 	adaToken, carlTok string
@@ -36,7 +36,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	st := compattest.New(t, httpapi.Config{}, argus.Mount)
+	st := stacktest.New(t, httpapi.Config{}, argus.Mount)
 	w := &world{Stack: st, t: t}
 	ctx := context.Background()
 	orgA, adaID, err := st.Svc.Auth.Signup(ctx, service.Signup{Email: "ada@example.com", Password: password,

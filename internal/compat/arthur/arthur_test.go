@@ -22,10 +22,10 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/wardenhq/warden/internal/compat/arthur"
-	"github.com/wardenhq/warden/internal/compat/compattest"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 const (
@@ -35,7 +35,7 @@ const (
 
 type world struct {
 	t     *testing.T
-	stack *compattest.Stack
+	stack *stacktest.Stack
 	org   iam.ID
 	ada   iam.ID
 	admin context.Context // Ada's session, for setting things up through the services
@@ -43,7 +43,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	st := compattest.New(t, httpapi.Config{}, arthur.Mount)
+	st := stacktest.New(t, httpapi.Config{}, arthur.Mount)
 	ctx := context.Background()
 	org, ada, err := st.Svc.Auth.Signup(ctx, service.Signup{Email: adaEmail, Password: adaPass,
 		FullName: "Ada Lovelace", OrgName: "Analytical"})

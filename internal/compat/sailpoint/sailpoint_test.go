@@ -17,11 +17,11 @@ import (
 	v3 "github.com/sailpoint-oss/golang-sdk/v2/api_v3"
 	"golang.org/x/oauth2"
 
-	"github.com/wardenhq/warden/internal/compat/compattest"
 	"github.com/wardenhq/warden/internal/compat/sailpoint"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 const rootPassword = "vLq8-Pz3!mW2#tK9-warden"
@@ -29,7 +29,7 @@ const rootPassword = "vLq8-Pz3!mW2#tK9-warden"
 // world is a running Warden with one organization: its administrator, a
 // user to look at, and contract-checking HTTP.
 type world struct {
-	st         *compattest.Stack
+	st         *stacktest.Stack
 	ct         *contractTransport
 	http       *http.Client
 	orgID      iam.ID
@@ -44,7 +44,7 @@ type world struct {
 func newWorld(t *testing.T, cfg httpapi.Config) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{st: compattest.New(t, cfg, sailpoint.Mount), ct: newContractTransport(t)}
+	w := &world{st: stacktest.New(t, cfg, sailpoint.Mount), ct: newContractTransport(t)}
 	w.http = &http.Client{Transport: w.ct}
 	var err error
 	w.orgID, w.rootID, err = w.st.Svc.Auth.Signup(ctx, service.Signup{OrgName: "acme", Email: "root@acme.test",

@@ -11,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wardenhq/warden/internal/compat/compattest"
 	"github.com/wardenhq/warden/internal/compat/squirro"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 const password = "correct horse battery staple 9"
@@ -120,7 +120,7 @@ func strs(t *testing.T, v any) []string {
 }
 
 type world struct {
-	s        *compattest.Stack
+	s        *stacktest.Stack
 	c        wire
 	orgA     iam.ID
 	adminA   iam.ID
@@ -133,7 +133,7 @@ type world struct {
 
 func setup(t *testing.T) *world {
 	t.Helper()
-	s := compattest.New(t, httpapi.Config{}, squirro.Mount)
+	s := stacktest.New(t, httpapi.Config{}, squirro.Mount)
 	ctx := context.Background()
 	w := &world{s: s, c: wire{t: t, base: s.URL + "/api/user"}}
 	var err error

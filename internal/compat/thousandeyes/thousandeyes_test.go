@@ -14,11 +14,11 @@ import (
 	"github.com/thousandeyes/thousandeyes-sdk-go/v3/administrative"
 	"github.com/thousandeyes/thousandeyes-sdk-go/v3/client"
 
-	"github.com/wardenhq/warden/internal/compat/compattest"
 	"github.com/wardenhq/warden/internal/compat/thousandeyes"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 const (
@@ -28,7 +28,7 @@ const (
 
 type world struct {
 	t     *testing.T
-	stack *compattest.Stack
+	stack *stacktest.Stack
 	k     *contract
 	ada   string // Ada's session token
 	admin context.Context
@@ -36,7 +36,7 @@ type world struct {
 
 func newWorld(t *testing.T, cfg httpapi.Config) *world {
 	t.Helper()
-	st := compattest.New(t, cfg, thousandeyes.MountPaged(3))
+	st := stacktest.New(t, cfg, thousandeyes.MountPaged(3))
 	if _, _, err := st.Svc.Auth.Signup(context.Background(), service.Signup{Email: adaEmail, Password: adaPass,
 		FullName: "Ada Lovelace", OrgName: "Analytical"}); err != nil {
 		t.Fatal(err)

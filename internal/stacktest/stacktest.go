@@ -1,7 +1,8 @@
-// Package compattest starts the whole Warden stack — SQLite store,
-// services, the native API and the compatibility surfaces a test mounts —
-// behind a real HTTP server, for the surfaces' tests.
-package compattest
+// Package stacktest starts the whole Warden stack — a fresh SQLite store,
+// the services with cheap password hashing, the native API and any
+// compatibility surfaces a test mounts — behind a real HTTP server, for the
+// tests of the API and of the surfaces.
+package stacktest
 
 import (
 	"context"
@@ -20,15 +21,18 @@ import (
 	"github.com/wardenhq/warden/internal/compat/web"
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/sms"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
 // Stack is a running Warden.
 type Stack struct {
-	URL   string
-	Svc   *service.Services
-	Store *sqlstore.Store
-	Clock *Clock
+	URL    string
+	Server *httptest.Server
+	API    *httpapi.Server
+	Svc    *service.Services
+	Store  *sqlstore.Store
+	Clock  *Clock
 }
 
 // Clock is the stack's clock: the real time plus an offset tests advance.
@@ -53,9 +57,23 @@ func (c *Clock) Advance(d time.Duration) {
 // Mounter mounts a surface on the native server.
 type Mounter func(api *httpapi.Server, env *web.Env)
 
-// New starts a stack on a fresh database in t's temporary directory, with
-// cheap password hashing and the given HTTP settings, mounting the surfaces.
+// Options shape a stack; the zero value is the native API alone.
+type Options struct {
+	HTTP   httpapi.Config
+	Mounts []Mounter
+	// SMS makes the SMS sender from the stack's clock; nil only logs.
+	SMS func(now func() time.Time) sms.Sender
+}
+
+// New starts a stack with the given HTTP settings and surfaces.
 func New(t testing.TB, cfg httpapi.Config, mounts ...Mounter) *Stack {
+	t.Helper()
+	return NewWith(t, Options{HTTP: cfg, Mounts: mounts})
+}
+
+// NewWith starts a stack shaped by o, on a fresh database in t's
+// temporary directory, stopped when the test ends.
+func NewWith(t testing.TB, o Options) *Stack {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
@@ -75,18 +93,21 @@ func New(t testing.TB, cfg httpapi.Config, mounts ...Mounter) *Stack {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hasher := authn.NewHasher(authn.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2, rand.Reader)
 	clk := &Clock{}
-	svc := service.New(&service.Env{Store: st, Now: clk.Now, Rand: rand.Reader, Log: log},
-		service.Config{Issuer: "warden-test", SessionTTL: time.Hour, KeyRotation: 24 * time.Hour,
-			PasswordPolicy: authn.DefaultPasswordPolicy}, hasher, sealer)
+	env := &service.Env{Store: st, Now: clk.Now, Rand: rand.Reader, Log: log}
+	if o.SMS != nil {
+		env.SMS = o.SMS(clk.Now)
+	}
+	svc := service.New(env, service.Config{Issuer: "warden-test", SessionTTL: time.Hour, KeyRotation: 24 * time.Hour,
+		PasswordPolicy: authn.DefaultPasswordPolicy}, hasher, sealer)
 	if err := svc.Keys.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(cfg, svc, st, log, prometheus.NewRegistry())
-	env := api.CompatEnv()
-	for _, m := range mounts {
-		m(api, env)
+	api := httpapi.New(o.HTTP, svc, st, log, prometheus.NewRegistry())
+	cenv := api.CompatEnv()
+	for _, m := range o.Mounts {
+		m(api, cenv)
 	}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &Stack{URL: srv.URL, Svc: svc, Store: st, Clock: clk}
+	return &Stack{URL: srv.URL, Server: srv, API: api, Svc: svc, Store: st, Clock: clk}
 }
