@@ -122,14 +122,20 @@ func (q *queries) loadRoles(ctx context.Context, orgID iam.ID, users []*iam.User
 	return translate(rows.Err(), "role bindings")
 }
 
-// rolesQueries maps an IN-list length to the loadRoles query, built once.
+// rolesQueries maps a dialect and an IN-list length to the loadRoles query,
+// built once.
 // The query has no ORDER BY (loadRoles sorts): with one, SQLite without
 // statistics walks the organization's bindings by (org_id, role) instead of
 // probing (org_id, subject_id) per user.
-var rolesQueries sync.Map
+var rolesQueries sync.Map // rolesKey → string
+
+type rolesKey struct {
+	dialect string
+	n       int
+}
 
 func rolesQuery(dialect string, n int) string {
-	key := fmt.Sprint(dialect, n)
+	key := rolesKey{dialect, n}
 	if q, ok := rolesQueries.Load(key); ok {
 		return q.(string)
 	}
