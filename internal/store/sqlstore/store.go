@@ -40,6 +40,9 @@ type Store struct {
 	r        *sql.DB // SQLite: the query_only reader pool; PostgreSQL: the pool
 	log      *slog.Logger
 	dsn      string // PostgreSQL: what Listen connects to
+	// SQLite: the writer's and the readers' prepared statements (nil on
+	// PostgreSQL, whose driver prepares and caches by itself)
+	pw, pr *prepared
 }
 
 var _ iam.Store = (*Store)(nil)
@@ -120,6 +123,10 @@ func openSQLite(path string, opts Options) (*Store, error) {
 func newStore(dialect string, w, r *sql.DB, log *slog.Logger) *Store {
 	s := &Store{dialect: dialect, w: w, r: r, log: log}
 	s.queries = &queries{s: s, w: w, r: r}
+	if dialect == "sqlite" {
+		s.pw, s.pr = newPrepared(w), newPrepared(r)
+		s.queries.w, s.queries.r = s.pw, s.pr
+	}
 	return s
 }
 
@@ -136,6 +143,11 @@ func (s *Store) tx(ctx context.Context, fn func(*queries) error) (err error) {
 	if err != nil {
 		return translate(err, "transaction")
 	}
+	if s.pw != nil {
+		// Deferred first, so it runs last: after the rollback or commit
+		// has freed the writer's connection.
+		defer s.pw.prepareWanted(context.WithoutCancel(ctx))
+	}
 	defer func() {
 		if err != nil {
 			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
@@ -143,7 +155,12 @@ func (s *Store) tx(ctx context.Context, fn func(*queries) error) (err error) {
 			}
 		}
 	}()
-	if err = fn(&queries{s: s, w: tx, r: tx, inTx: true}); err != nil {
+	q := &queries{s: s, w: tx, r: tx, inTx: true}
+	if s.pw != nil {
+		q.w = preparedTx{tx: tx, p: s.pw}
+		q.r = q.w
+	}
+	if err = fn(q); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
@@ -162,6 +179,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	if s.pw != nil {
+		s.pw.close()
+		s.pr.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
