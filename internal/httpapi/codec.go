@@ -33,9 +33,14 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 		http.Error(w, `{"code":"internal"}`, http.StatusInternalServerError)
 		return
 	}
+	writeBody(w, status, contentType, buf.Bytes())
+}
+
+// writeBody sends an encoded body as the whole response.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 // mediaType is the request's content type without parameters.

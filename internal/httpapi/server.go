@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wardenhq/warden/internal/cache"
+	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
 )
 
@@ -47,6 +49,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []Route
 	limiter *rateLimiter // nil: no API rate limit
+	details *cache.Map[iam.ID, renderedDetail]
 
 	promHandler http.Handler
 }
@@ -60,6 +63,7 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 		promHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
 	s.metrics = newMetrics(reg)
 	s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
+	s.details = cache.New[iam.ID, renderedDetail](renderedDetailsMax)
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

@@ -20,24 +20,48 @@ type workspaceAccessJSON struct {
 	Bindings  []bindingJSON  `json:"bindings"`
 }
 
+// renderedDetailsMax bounds the encoded user details kept, as many as the
+// service's user cache holds users.
+const renderedDetailsMax = 10_000
+
+// renderedDetail is a user detail's encoded body, for the read Rev.
+type renderedDetail struct {
+	rev  uint64
+	body []byte
+}
+
+// getUser serves a user's detail, encoding it once per read of the user:
+// while the service answers from its user cache (same Rev), the body
+// encoded last time is sent again; the detail is most of the request's cost
+// otherwise.
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	u, access, err := s.svc.Users.Detail(r.Context(), id)
+	d, err := s.svc.Users.Detail(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	out := userDetailJSON{userJSON: toUserJSON(u), Access: make([]workspaceAccessJSON, len(access))}
-	for i, a := range access {
+	if rd, ok := s.details.Get(id); ok && rd.rev == d.Rev {
+		writeBody(w, http.StatusOK, typeJSON, rd.body)
+		return nil
+	}
+	out := userDetailJSON{userJSON: toUserJSON(d.User), Access: make([]workspaceAccessJSON, len(d.Access))}
+	for i, a := range d.Access {
 		out.Access[i].Bindings = toBindingsJSON(a.Bindings)
 		if a.Workspace != nil {
 			ws := toWorkspaceJSON(a.Workspace)
 			out.Access[i].Workspace = &ws
 		}
 	}
-	writeJSON(w, http.StatusOK, typeJSON, out)
+	body, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	body = append(body, '\n') // as writeJSON's encoder ends every body
+	s.details.Put(id, renderedDetail{rev: d.Rev, body: body})
+	writeBody(w, http.StatusOK, typeJSON, body)
 	return nil
 }
 

@@ -26,6 +26,9 @@ const (
 	// deleted or signed out everywhere: every credential of it a node
 	// caches (API keys, sessions, grants) is to be read again.
 	InvalidatePrincipal = "principal"
+	// InvalidateUser: user ID's record changed in a way no access version
+	// marks (a login's time): a cached copy is to be read again.
+	InvalidateUser = "user"
 	// InvalidateClient: the OAuth client ID was revoked, and every grant
 	// issued to it with it.
 	InvalidateClient = "client"

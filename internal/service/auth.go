@@ -269,7 +269,7 @@ func (a *Auth) openSession(ctx context.Context, u *iam.User, method string) (*Se
 		if err := q.CreateSession(ctx, s); err != nil {
 			return err
 		}
-		if err := q.SetLastLogin(ctx, u.OrgID, u.ID, now); err != nil {
+		if err := setLastLogin(ctx, q, u.OrgID, u.ID, now); err != nil {
 			return err
 		}
 		return a.env.record(ctx, q, u.OrgID, now, event{"session.created", "session", s.ID.String(),
@@ -278,6 +278,7 @@ func (a *Auth) openSession(ctx context.Context, u *iam.User, method string) (*Se
 	if err != nil {
 		return nil, err
 	}
+	a.env.users.forget(u.ID)
 	u.LastLoginAt = &now
 	a.sessions.put(s, now)
 	return &Session{User: u, Session: s, Token: token, ExpiresAt: s.ExpiresAt}, nil

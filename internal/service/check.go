@@ -116,25 +116,25 @@ type WorkspaceAccess struct {
 	Bindings  []*iam.RoleBinding
 }
 
-// Access lists a user's bindings, direct and through groups, grouped by
-// workspace.
-func (s *Users) Access(ctx context.Context, id iam.ID) ([]*WorkspaceAccess, error) {
-	_, access, err := s.Detail(ctx, id)
-	return access, err
+// UserDetail is a user with their access, as one read saw them. Access is
+// shared with other readers: do not change it.
+type UserDetail struct {
+	User   *iam.User
+	Access []*WorkspaceAccess
+	// Rev tells reads apart on this node: two details of a user with the
+	// same Rev are the same, so whatever is derived from one (an encoded
+	// response) serves for the other.
+	Rev uint64
 }
 
 // Detail returns a user (as Get does) with their access (as Access does),
 // reading the user once.
-func (s *Users) Detail(ctx context.Context, id iam.ID) (*iam.User, []*WorkspaceAccess, error) {
-	u, err := s.Get(ctx, id)
+func (s *Users) Detail(ctx context.Context, id iam.ID) (*UserDetail, error) {
+	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	access, err := s.access(ctx, u.OrgID, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	return u, access, nil
+	return s.read(ctx, p.OrgID, id, true)
 }
 
 // access groups the bindings of a user the caller may read by workspace.

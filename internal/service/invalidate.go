@@ -33,7 +33,10 @@ func (s *Services) invalidate(ctx context.Context, inv iam.Invalidation) {
 		grants.forget(inv.ID)
 	case iam.InvalidateClient:
 		grants.forgetWhere(func(e *cachedGrant) bool { return e.g.ClientID == inv.ID })
+	case iam.InvalidateUser:
+		s.Auth.env.users.forget(inv.ID)
 	case iam.InvalidatePrincipal:
+		s.Auth.env.users.forget(inv.ID)
 		keys.forgetOwner(inv.ID)
 		sessions.forgetUser(inv.ID)
 		grants.forgetWhere(func(e *cachedGrant) bool { return e.g.PrincipalID == inv.ID })
@@ -53,8 +56,9 @@ func (s *Services) invalidate(ctx context.Context, inv iam.Invalidation) {
 func (s *Services) forgetCredentials() { s.Auth.env.forgetCredentials() }
 
 // forgetCredentials empties the caches of sessions (with their users), API
-// keys and grants.
+// keys, grants and users.
 func (e *Env) forgetCredentials() {
+	e.users.clear()
 	e.sessions.clear()
 	e.apiKeys.cache.clear()
 	e.grants.clear()

@@ -145,6 +145,33 @@ func TestInvalidationsReachOtherNodes(t *testing.T) {
 		t.Fatal("a reader may create users")
 	}
 
+	// A login changes no access version: only the message tells node two
+	// that the user it cached has a new last_login_at.
+	cy, err := one.Users.Create(admin, service.NewUser{Email: "cy@example.com", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastLogin := func(n *service.Services) *time.Time {
+		t.Helper()
+		u, err := n.Users.Get(admin, cy.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.LastLoginAt
+	}
+	if lastLogin(two) != nil || lastLogin(three) != nil {
+		t.Fatal("cy has logged in before logging in")
+	}
+	login("cy@example.com")
+	for wait := time.Now().Add(2 * time.Second); lastLogin(two) == nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(wait) {
+			t.Fatal("node two: cy's login not seen within 2 s")
+		}
+	}
+	if lastLogin(three) != nil {
+		t.Error("node three, untold, sees cy's login already: the test no longer shows the notification")
+	}
+
 	// Node one revokes, signs out, disables and promotes.
 	if err := one.Sessions.Revoke(admin, adaID, other.Session.ID); err != nil {
 		t.Fatal(err)

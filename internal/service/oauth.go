@@ -291,7 +291,7 @@ func (o *OAuth) userGrant(ctx context.Context, client *iam.OAuthClient, u *iam.U
 		if err := q.CreateRefreshToken(ctx, rt); err != nil {
 			return err
 		}
-		if err := q.SetLastLogin(ctx, u.OrgID, u.ID, now); err != nil {
+		if err := setLastLogin(ctx, q, u.OrgID, u.ID, now); err != nil {
 			return err
 		}
 		if err := o.env.record(ctx, q, g.OrgID, now, grantCreated(g), actor); err != nil {
@@ -302,6 +302,7 @@ func (o *OAuth) userGrant(ctx context.Context, client *iam.OAuthClient, u *iam.U
 	if err != nil {
 		return nil, err
 	}
+	o.env.users.forget(u.ID)
 	tok.RefreshToken, tok.Scope = refresh, echo
 	return tok, nil
 }

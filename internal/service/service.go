@@ -43,6 +43,7 @@ type Env struct {
 	apiKeys  *APIKeys      // set by New; Auth hands API keys to it
 	grants   *grantCache   // set by New
 	sessions *sessionCache // set by New: Auth's
+	users    *userCache    // set by New
 }
 
 // Services is the set of use cases the API layers call.
@@ -82,6 +83,7 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 	env.access = newAccess(env)
 	env.apiKeys = newAPIKeys(env)
 	env.grants = newGrantCache()
+	env.users = newUserCache()
 	cfg = cfg.withOAuthDefaults()
 	keys := &Keys{env: env, ring: authn.NewKeyring(sealer), sealer: sealer, signFor: cfg.KeyRotation,
 		verifyFor: max(cfg.SessionTTL, cfg.AccessTokenTTL)}

@@ -152,7 +152,32 @@ func (s *Users) Get(ctx context.Context, id iam.ID) (*iam.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withOrgRoles(s.env.Store.GetUser(ctx, p.OrgID, id))
+	d, err := s.read(ctx, p.OrgID, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return d.User, nil
+}
+
+// read returns user id of org and, if withAccess, their access: from the
+// user cache while the organization's access version is the one they were
+// read at, else from the store.
+func (s *Users) read(ctx context.Context, org, id iam.ID, withAccess bool) (*UserDetail, error) {
+	v := s.env.access.version(org) // read before loading: a change meanwhile leaves the entry stale, not wrong
+	if e, ok := s.env.users.get(org, id, v); ok && (e.access != nil || !withAccess) {
+		return e.detail(), nil
+	}
+	u, err := withOrgRoles(s.env.Store.GetUser(ctx, org, id))
+	if err != nil {
+		return nil, err
+	}
+	var access []*WorkspaceAccess
+	if withAccess {
+		if access, err = s.access(ctx, org, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.env.users.put(u, access, v).detail(), nil
 }
 
 // withOrgRoles narrows a stored user's role keys to its org roles.

@@ -216,7 +216,9 @@ func (s *Workspaces) Update(ctx context.Context, id iam.ID, edit func(*Workspace
 		return nil, err
 	}
 	var out *iam.Workspace
-	err = s.env.Store.Tx(ctx, func(q iam.Queries) error {
+	// access.tx, though no one's permissions change: cached users carry
+	// their workspaces, and the version bump is what makes them stale.
+	err = s.env.access.tx(ctx, p.OrgID, func(q iam.Queries) error {
 		w, err := q.GetWorkspace(ctx, p.OrgID, id)
 		if err != nil {
 			return err

@@ -1,0 +1,80 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/wardenhq/warden/internal/cache"
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+// userCacheMax bounds the users a node keeps (Keycloak's user cache holds
+// 10,000 by default too).
+const userCacheMax = 10_000
+
+// userCache keeps users, with their access, as read at an access version
+// of their organization, so that reading a user that was read recently
+// costs no query. Every change to a user, their bindings, their groups or a
+// workspace bumps the version (Access.tx), which makes the entry stale;
+// the one change that does not, a login's last_login_at, forgets the entry
+// here and, through InvalidateUser, on the other nodes.
+type userCache struct {
+	m    *cache.Map[iam.ID, *cachedUser]
+	revs atomic.Uint64
+}
+
+// cachedUser is replaced, never changed in place: what get hands out stays
+// as read.
+type cachedUser struct {
+	version int64
+	rev     uint64 // unique to this entry: see UserDetail.Rev
+	user    iam.User
+	access  []*WorkspaceAccess // nil until a detail read loads it
+}
+
+func newUserCache() *userCache {
+	return &userCache{m: cache.New[iam.ID, *cachedUser](userCacheMax)}
+}
+
+// get returns user id of org as cached at version v.
+func (c *userCache) get(org, id iam.ID, v int64) (*cachedUser, bool) {
+	e, ok := c.m.Get(id)
+	if !ok || e.version != v || e.user.OrgID != org {
+		return nil, false
+	}
+	return e, true
+}
+
+// put caches u (and its access, if not nil), read at version v, and
+// returns the entry.
+func (c *userCache) put(u *iam.User, access []*WorkspaceAccess, v int64) *cachedUser {
+	e := &cachedUser{version: v, rev: c.revs.Add(1), user: *u, access: access}
+	e.user.Roles = slices.Clone(u.Roles)
+	c.m.Put(u.ID, e)
+	return e
+}
+
+// forget drops user id.
+func (c *userCache) forget(id iam.ID) { c.m.Delete(id) }
+
+// clear drops every user.
+func (c *userCache) clear() { c.m.Clear() }
+
+// detail is a copy of e's user, and its access.
+func (e *cachedUser) detail() *UserDetail {
+	u := e.user
+	u.Roles = slices.Clone(u.Roles)
+	return &UserDetail{User: &u, Access: e.access, Rev: e.rev}
+}
+
+// setLastLogin records a login's time on a user, in a transaction, and
+// tells every node's user cache (no access version marks this change).
+// Its caller forgets the user on this node once the transaction commits.
+func setLastLogin(ctx context.Context, q iam.Queries, org, user iam.ID, now time.Time) error {
+	if err := q.SetLastLogin(ctx, org, user, now); err != nil {
+		return err
+	}
+	return q.Notify(ctx, iam.Invalidation{Kind: iam.InvalidateUser, OrgID: org, ID: user})
+}
