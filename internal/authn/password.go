@@ -78,12 +78,14 @@ func (h *Hasher) release() { <-h.slots }
 
 // Hash returns password's argon2id hash in PHC string format:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>.
-func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, password string) (_ string, err error) {
 	if err := h.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer h.release()
-	return h.hash(password)
+	var out string
+	lowPriority(func() { out, err = h.hash(password) })
+	return out, err
 }
 
 func (h *Hasher) hash(password string) (string, error) {
@@ -107,7 +109,8 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, reha
 		return false, false, err
 	}
 	defer h.release()
-	return h.verify(encoded, password)
+	lowPriority(func() { ok, rehash, err = h.verify(encoded, password) })
+	return ok, rehash, err
 }
 
 func (h *Hasher) verify(encoded, password string) (ok, rehash bool, err error) {
@@ -147,9 +150,11 @@ func (h *Hasher) DummyVerify(ctx context.Context, password string) {
 		return
 	}
 	defer h.release()
-	if encoded, err := h.dummy(); err == nil {
-		_, _, _ = h.verify(encoded, password) // only the time spent matters
-	}
+	lowPriority(func() {
+		if encoded, err := h.dummy(); err == nil {
+			_, _, _ = h.verify(encoded, password) // only the time spent matters
+		}
+	})
 }
 
 // parseArgon2id parses $argon2id$v=19$m=…,t=…,p=…$<salt>$<key>.

@@ -1,0 +1,22 @@
+package authn
+
+import "runtime"
+
+// lowPriority runs fn on an OS thread of its own at a lower scheduling
+// priority and waits for it. A login storm then takes the CPU that other
+// requests leave idle, not the CPU they need: the kernel runs the
+// server's other threads first. The goroutine exits still locked to its
+// thread, so the runtime discards the thread, with its priority, rather
+// than reuse it (a new thread costs microseconds; a hash, milliseconds).
+// For other threads to be there to run, the server raises GOMAXPROCS by
+// the number of hash workers (see warden serve).
+func lowPriority(fn func()) {
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		deprioritizeThread()
+		defer close(done)
+		fn()
+	}()
+	<-done
+}
