@@ -12,7 +12,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -133,16 +132,6 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(c.gcPercent)
 	}
-	if os.Getenv("GOMAXPROCS") == "" {
-		// Password hashes run on low-priority threads of their own (authn),
-		// each holding a P while it runs: as many more Ps keep every CPU
-		// available to the other requests during a login storm.
-		workers := c.hashWorkers
-		if workers <= 0 {
-			workers = runtime.NumCPU()
-		}
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + workers)
-	}
 	log, err := newLogger(stderr, c.logLevel, c.logFormat)
 	if err != nil {
 		return err
@@ -174,11 +163,15 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	if c.smsSender == "log-codes" {
 		log.Warn("--sms-sender=log-codes writes one-time codes to the log: for development only")
 	}
+	hasher := authn.NewHasher(c.argon2, c.hashWorkers, rand.Reader)
+	if os.Getenv("GOMAXPROCS") == "" {
+		hasher.LendProcs() // spare Ps for other requests while hashes run
+	}
 	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log, SMS: sender}
 	svc := service.New(envr, service.Config{Issuer: c.issuer, SessionTTL: c.sessionTTL, KeyRotation: c.keyRotation,
 		AccessTokenTTL: c.accessTTL, RefreshTokenTTL: c.refreshTTL,
 		OpenSignup: c.openSignup, PasswordPolicy: authn.DefaultPasswordPolicy, LoginThrottle: c.loginThrottle},
-		authn.NewHasher(c.argon2, c.hashWorkers, rand.Reader), sealer)
+		hasher, sealer)
 	if err := svc.Keys.Ensure(ctx); err != nil {
 		return err
 	}

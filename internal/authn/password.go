@@ -47,7 +47,13 @@ type Hasher struct {
 	rand   io.Reader // must be safe for concurrent use, like crypto/rand.Reader
 	slots  chan struct{}
 	dummy  func() (string, error)
+	lender *procLender // nil unless LendProcs
 }
+
+// LendProcs makes the Hasher raise GOMAXPROCS by its number of workers
+// while it hashes (see procLender). For a server that leaves GOMAXPROCS to
+// Warden; call it before the first hash.
+func (h *Hasher) LendProcs() { h.lender = &procLender{extra: cap(h.slots)} }
 
 // NewHasher returns a Hasher for params running at most workers hashes at
 // once (runtime.NumCPU() if workers ≤ 0), drawing salts from rand.
@@ -68,13 +74,17 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	}
 	select {
 	case h.slots <- struct{}{}:
+		h.lender.begin()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (h *Hasher) release() { <-h.slots }
+func (h *Hasher) release() {
+	h.lender.end()
+	<-h.slots
+}
 
 // Hash returns password's argon2id hash in PHC string format:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>.

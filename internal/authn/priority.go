@@ -8,8 +8,8 @@ import "runtime"
 // server's other threads first. The goroutine exits still locked to its
 // thread, so the runtime discards the thread, with its priority, rather
 // than reuse it (a new thread costs microseconds; a hash, milliseconds).
-// For other threads to be there to run, the server raises GOMAXPROCS by
-// the number of hash workers (see warden serve).
+// For other threads to be there to run, Hasher.LendProcs adds Ps while
+// hashes run.
 func lowPriority(fn func()) {
 	done := make(chan struct{})
 	go func() {

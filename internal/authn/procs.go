@@ -1,0 +1,65 @@
+package authn
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+// procsLinger is how long the extra Ps stay after the last hash ends: a
+// storm keeps them, a lone login does not flap GOMAXPROCS (each change
+// stops the world briefly).
+var procsLinger = time.Second
+
+// procLender raises GOMAXPROCS by the number of hash workers while hashes
+// run and lowers it again once hashing has been idle for procsLinger. A
+// hash holds a P for its whole run on its low-priority thread; without
+// spare Ps, other requests would wait for the scheduler to preempt it.
+// Raised all the time, the extra Ps cost database-bound requests a fifth
+// of their throughput (more threads contending for two cores), so they are
+// lent only while needed.
+type procLender struct {
+	extra int
+
+	mu     sync.Mutex
+	active int
+	base   int // GOMAXPROCS to go back to; 0 while not raised
+	timer  *time.Timer
+}
+
+func (l *procLender) begin() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.active++
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+	if l.base == 0 {
+		l.base = runtime.GOMAXPROCS(0)
+		runtime.GOMAXPROCS(l.base + l.extra)
+	}
+}
+
+func (l *procLender) end() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.active--; l.active == 0 {
+		l.timer = time.AfterFunc(procsLinger, l.lower)
+	}
+}
+
+func (l *procLender) lower() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.active == 0 && l.base != 0 {
+		runtime.GOMAXPROCS(l.base)
+		l.base = 0
+	}
+}
