@@ -43,6 +43,7 @@ type Store struct {
 	// SQLite: the writer's and the readers' prepared statements (nil on
 	// PostgreSQL, whose driver prepares and caches by itself)
 	pw, pr *prepared
+	batch  *batcher // SQLite: group commit of concurrent transactions
 }
 
 var _ iam.Store = (*Store)(nil)
@@ -126,6 +127,7 @@ func newStore(dialect string, w, r *sql.DB, log *slog.Logger) *Store {
 	if dialect == "sqlite" {
 		s.pw, s.pr = newPrepared(w), newPrepared(r)
 		s.queries.w, s.queries.r = s.pw, s.pr
+		s.batch = newBatcher(s)
 	}
 	return s
 }
@@ -138,7 +140,15 @@ func (s *Store) Tx(ctx context.Context, fn func(iam.Queries) error) error {
 	return s.tx(ctx, func(q *queries) error { return fn(q) })
 }
 
-func (s *Store) tx(ctx context.Context, fn func(*queries) error) (err error) {
+func (s *Store) tx(ctx context.Context, fn func(*queries) error) error {
+	if s.batch != nil {
+		return s.batch.run(ctx, fn)
+	}
+	return s.single(ctx, fn)
+}
+
+// single runs fn in a transaction of its own.
+func (s *Store) single(ctx context.Context, fn func(*queries) error) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err, "transaction")
@@ -155,18 +165,23 @@ func (s *Store) tx(ctx context.Context, fn func(*queries) error) (err error) {
 			}
 		}
 	}()
-	q := &queries{s: s, w: tx, r: tx, inTx: true}
-	if s.pw != nil {
-		q.w = preparedTx{tx: tx, p: s.pw}
-		q.r = q.w
-	}
-	if err = fn(q); err != nil {
+	if err = fn(s.txQueries(tx)); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return translate(err, "transaction")
 	}
 	return nil
+}
+
+// txQueries are the queries of transaction tx.
+func (s *Store) txQueries(tx *sql.Tx) *queries {
+	q := &queries{s: s, w: tx, r: tx, inTx: true}
+	if s.pw != nil {
+		q.w = preparedTx{tx: tx, p: s.pw}
+		q.r = q.w
+	}
+	return q
 }
 
 // Ping reports whether the database answers.
@@ -180,6 +195,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes every connection.
 func (s *Store) Close() error {
 	if s.pw != nil {
+		s.batch.close()
 		s.pw.close()
 		s.pr.close()
 	}

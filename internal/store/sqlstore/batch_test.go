@@ -1,0 +1,129 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+)
+
+// TestGroupCommitKeepsEachTransactionItsOwn: transactions that queue
+// behind a running one commit together, yet each keeps its own outcome:
+// one that fails leaves nothing behind (its savepoint is rolled back), a
+// duplicate name is the caller's conflict, a panic reaches its caller, and
+// the others' writes all land.
+func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org := func(name string) *iam.Org {
+		id, err := iam.NewID(time.Now(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &iam.Org{ID: id, Name: name, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	}
+
+	// The first transaction holds the writer until the others are queued.
+	release, started := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.Tx(ctx, func(q iam.Queries) error {
+			close(started)
+			<-release
+			return q.CreateOrg(ctx, org("first"))
+		})
+	}()
+	<-started
+
+	errRefused := errors.New("refused after writing")
+	kinds := map[string]func(q iam.Queries) error{
+		"fails":     func(q iam.Queries) error { q.CreateOrg(ctx, org("fails")); return errRefused },
+		"duplicate": func(q iam.Queries) error { return q.CreateOrg(ctx, org("first")) },
+		"panics":    func(q iam.Queries) error { q.CreateOrg(ctx, org("panics")); panic("boom") },
+	}
+	for i := range 10 {
+		name := fmt.Sprintf("ok-%d", i)
+		kinds[name] = func(q iam.Queries) error { return q.CreateOrg(ctx, org(name)) }
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	outcomes := map[string]any{}
+	for name, fn := range kinds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					mu.Lock()
+					outcomes[name] = fmt.Sprint("panic: ", v)
+					mu.Unlock()
+				}
+			}()
+			err := s.Tx(ctx, fn)
+			mu.Lock()
+			outcomes[name] = err
+			mu.Unlock()
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // let every caller queue
+	close(release)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+
+	for name, got := range outcomes {
+		switch name {
+		case "fails":
+			if got != errRefused {
+				t.Errorf("fails: %v", got)
+			}
+		case "duplicate":
+			if err, _ := got.(error); !iam.IsKind(err, iam.Conflict) {
+				t.Errorf("duplicate: %v", got)
+			}
+		case "panics":
+			if got != "panic: boom" {
+				t.Errorf("panics: %v", got)
+			}
+		default:
+			if got != nil {
+				t.Errorf("%s: %v", name, got)
+			}
+		}
+	}
+	orgs, err := s.ListOrgs(ctx, iam.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, o := range orgs {
+		names[o.Name] = true
+	}
+	for name := range kinds {
+		stored, want := names[name], name != "fails" && name != "duplicate" && name != "panics"
+		if stored != want {
+			t.Errorf("%s stored: %v, want %v", name, stored, want)
+		}
+	}
+	if len(orgs) != 11 {
+		t.Errorf("%d organizations stored, want 11", len(orgs))
+	}
+	s.batch.close()
+	if s.batch.batches == 0 {
+		t.Error("the queued transactions never shared a commit: the test no longer shows group commit")
+	}
+}
