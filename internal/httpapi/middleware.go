@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -36,11 +37,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}()
 		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
 		ctx := iam.WithRequest(r.Context(), iam.Request{IP: s.clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})
-		r = r.WithContext(ctx)
 		var p *iam.Principal
 		if !rt.Public {
 			var err error
-			if p, err = s.authenticate(r); err != nil {
+			if p, err = s.authenticate(ctx, r); err != nil {
+				r = r.WithContext(ctx)
 				// A failed authentication still costs the address a token.
 				if lerr := s.rateLimit(rec, r, nil); lerr != nil {
 					err = lerr
@@ -48,8 +49,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 				writeError(rec, r, s.log, err)
 				return
 			}
-			r = r.WithContext(iam.WithPrincipal(ctx, p))
+			ctx = iam.WithPrincipal(ctx, p)
 		}
+		r = r.WithContext(ctx) // once: each WithContext copies the request
 		if err := s.rateLimit(rec, r, p); err != nil {
 			writeError(rec, r, s.log, err)
 			return
@@ -68,7 +70,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 // token may come as "Authorization: Bearer <jwt>", as a bare
 // "Authorization: <jwt>" (the Arthur client sends that), or in the session
 // cookie, in which case unsafe requests must pass the cross-origin check.
-func (s *Server) authenticate(r *http.Request) (*iam.Principal, error) {
+func (s *Server) authenticate(ctx context.Context, r *http.Request) (*iam.Principal, error) {
 	token := r.Header.Get("Authorization")
 	if scheme, rest, ok := strings.Cut(token, " "); ok {
 		if !strings.EqualFold(scheme, "Bearer") {
@@ -86,7 +88,7 @@ func (s *Server) authenticate(r *http.Request) (*iam.Principal, error) {
 		}
 		token = c.Value
 	}
-	return s.svc.Auth.Authenticate(r.Context(), token)
+	return s.svc.Auth.Authenticate(ctx, token)
 }
 
 // clientIP is the address of the client: the peer that connected, unless

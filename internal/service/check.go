@@ -116,8 +116,8 @@ type WorkspaceAccess struct {
 	Bindings  []*iam.RoleBinding
 }
 
-// UserDetail is a user with their access, as one read saw them. Access is
-// shared with other readers: do not change it.
+// UserDetail is a user with their access, as one read saw them. Both are
+// shared with other readers: do not change them.
 type UserDetail struct {
 	User   *iam.User
 	Access []*WorkspaceAccess

@@ -62,11 +62,9 @@ func (c *userCache) forget(id iam.ID) { c.m.Delete(id) }
 // clear drops every user.
 func (c *userCache) clear() { c.m.Clear() }
 
-// detail is a copy of e's user, and its access.
+// detail is e's user and access, shared: see UserDetail.
 func (e *cachedUser) detail() *UserDetail {
-	u := e.user
-	u.Roles = slices.Clone(u.Roles)
-	return &UserDetail{User: &u, Access: e.access, Rev: e.rev}
+	return &UserDetail{User: &e.user, Access: e.access, Rev: e.rev}
 }
 
 // setLastLogin records a login's time on a user, in a transaction, and

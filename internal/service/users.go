@@ -156,7 +156,9 @@ func (s *Users) Get(ctx context.Context, id iam.ID) (*iam.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d.User, nil
+	u := *d.User // a copy: Get's callers may change it
+	u.Roles = slices.Clone(u.Roles)
+	return &u, nil
 }
 
 // read returns user id of org and, if withAccess, their access: from the
