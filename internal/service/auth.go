@@ -346,9 +346,10 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, 
 		Roles: orgRoles(u.Roles), InstanceAdmin: u.InstanceAdmin, Name: loginName(u)}, nil
 }
 
-// sessionUser returns the user of session s, from the session cache while
-// the organization's access version is the one it was read at (any change
-// to a user or its roles bumps it), else from the store.
+// sessionUser returns the user of session s, shared and read-only, from
+// the session cache while the organization's access version is the one it
+// was read at (any change to a user or its roles bumps it), else from the
+// store.
 func (a *Auth) sessionUser(ctx context.Context, s *iam.Session) (*iam.User, error) {
 	v := a.env.access.version(s.OrgID) // read before loading: a change meanwhile leaves it stale, not wrong
 	if u := a.sessions.user(s.ID, v); u != nil {
@@ -422,7 +423,10 @@ func (a *Auth) WhoAmI(ctx context.Context) (*WhoAmI, error) {
 	if !p.SessionID.IsZero() {
 		u, err = a.sessionUser(ctx, &iam.Session{ID: p.SessionID, OrgID: p.OrgID, UserID: p.ID})
 	} else {
-		u, err = a.env.Store.GetUser(ctx, p.OrgID, p.ID)
+		var d *UserDetail
+		if d, err = a.env.readUser(ctx, p.OrgID, p.ID, nil); err == nil {
+			u = d.User
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -39,8 +39,8 @@ func (c *sessionCache) put(s *iam.Session, now time.Time) {
 	c.recheckCache.put(s.ID, cachedSession{s: *s}, s.LastSeenAt, now)
 }
 
-// user returns a copy of session id's user if it was cached at access
-// version v (however old the session's own entry).
+// user returns session id's user, shared and read-only, if it was cached
+// at access version v (however old the session's own entry).
 func (c *sessionCache) user(id iam.ID, v int64) *iam.User {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -48,8 +48,7 @@ func (c *sessionCache) user(id iam.ID, v int64) *iam.User {
 	if e == nil || e.v.user == nil || e.v.userVersion != v {
 		return nil
 	}
-	u := *e.v.user
-	return &u
+	return e.v.user
 }
 
 // putUser caches session id's user, read at access version v.

@@ -67,6 +67,29 @@ func (e *cachedUser) detail() *UserDetail {
 	return &UserDetail{User: &e.user, Access: e.access, Rev: e.rev}
 }
 
+// readUser returns user id of org and, with loadAccess, their access: from
+// the user cache while the organization's access version is the one they
+// were read at, else from the store (filling the cache). Shared and
+// read-only: see UserDetail.
+func (e *Env) readUser(ctx context.Context, org, id iam.ID,
+	loadAccess func(ctx context.Context, org, id iam.ID) ([]*WorkspaceAccess, error)) (*UserDetail, error) {
+	v := e.access.version(org) // read before loading: a change meanwhile leaves the entry stale, not wrong
+	if c, ok := e.users.get(org, id, v); ok && (c.access != nil || loadAccess == nil) {
+		return c.detail(), nil
+	}
+	u, err := withOrgRoles(e.Store.GetUser(ctx, org, id))
+	if err != nil {
+		return nil, err
+	}
+	var access []*WorkspaceAccess
+	if loadAccess != nil {
+		if access, err = loadAccess(ctx, org, id); err != nil {
+			return nil, err
+		}
+	}
+	return e.users.put(u, access, v).detail(), nil
+}
+
 // setLastLogin records a login's time on a user, in a transaction, and
 // tells every node's user cache (no access version marks this change).
 // Its caller forgets the user on this node once the transaction commits.

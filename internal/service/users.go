@@ -161,25 +161,13 @@ func (s *Users) Get(ctx context.Context, id iam.ID) (*iam.User, error) {
 	return &u, nil
 }
 
-// read returns user id of org and, if withAccess, their access: from the
-// user cache while the organization's access version is the one they were
-// read at, else from the store.
+// read returns user id of org and, if withAccess, their access (see
+// Env.readUser).
 func (s *Users) read(ctx context.Context, org, id iam.ID, withAccess bool) (*UserDetail, error) {
-	v := s.env.access.version(org) // read before loading: a change meanwhile leaves the entry stale, not wrong
-	if e, ok := s.env.users.get(org, id, v); ok && (e.access != nil || !withAccess) {
-		return e.detail(), nil
-	}
-	u, err := withOrgRoles(s.env.Store.GetUser(ctx, org, id))
-	if err != nil {
-		return nil, err
-	}
-	var access []*WorkspaceAccess
 	if withAccess {
-		if access, err = s.access(ctx, org, id); err != nil {
-			return nil, err
-		}
+		return s.env.readUser(ctx, org, id, s.access)
 	}
-	return s.env.users.put(u, access, v).detail(), nil
+	return s.env.readUser(ctx, org, id, nil)
 }
 
 // withOrgRoles narrows a stored user's role keys to its org roles.
