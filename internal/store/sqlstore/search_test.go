@@ -78,8 +78,25 @@ func TestSearchPathsAgree(t *testing.T) {
 				if !slices.EqualFunc(union, walk, slices.Equal) {
 					t.Errorf("q=%s: union %v, walk %v", q, union, walk)
 				}
+				searchWalk = 5 // some prefixes fill a capped range, others not
+				if capped := pages(q); !slices.EqualFunc(union, capped, slices.Equal) {
+					t.Errorf("q=%s: union %v, capped at 5 %v", q, union, capped)
+				}
 				if q == "u" && len(union) != 9 {
 					t.Errorf("q=u: %d pages, want 9 (60 users by 7)", len(union))
+				}
+			}
+			// After the last match the page is empty, whether the capped
+			// ranges held every match or not.
+			last, err := s.ListUsers(ctx, org.ID, iam.UserFilter{Q: "u", Page: iam.Page{Limit: 1000}})
+			if err != nil || len(last) != 60 {
+				t.Fatalf("q=u: %d users (%v)", len(last), err)
+			}
+			for _, n := range []int{5, 1_000_000} {
+				searchWalk = n
+				after, err := s.ListUsers(ctx, org.ID, iam.UserFilter{Q: "u", Page: iam.Page{After: last[59].ID}})
+				if err != nil || len(after) != 0 {
+					t.Errorf("q=u after the last match, cap %d: %d users (%v)", n, len(after), err)
 				}
 			}
 			searchWalk = 1_000_000

@@ -30,14 +30,18 @@ var userColsBy = map[string]string{
 // userCols is the select list scanUser reads.
 func (q *queries) userCols() string { return userColsBy[q.s.dialect] }
 
-func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
+func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) { return scanUserAnd(row) }
+
+// scanUserAnd is scanUser for a select list with more columns after the
+// user's, read into extra.
+func scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
 	var u iam.User
 	var metadata string
 	var created, updated int64
 	var lastLogin sql.NullInt64
 	var roles sql.NullString
-	err := row.Scan(idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
-		&u.FullName, &metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &created, &updated, &lastLogin, &roles)
+	err := row.Scan(append([]any{idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
+		&u.FullName, &metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &created, &updated, &lastLogin, &roles}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +167,11 @@ func searchCond(col string, a, b int) string {
 // prefix of the lower-cased columns with range predicates, which the
 // (org_id, column) indexes answer: a rare prefix is the union of five index
 // ranges (then sorted by ID), a common one (searchWalk matches or more) a
-// walk in ID order that soon fills the page. A capped count over the same
-// index ranges tells the two apart.
+// walk in ID order that soon fills the page. One statement tries the union
+// with each range capped at searchWalk and counts what it gathered: below
+// the cap the union was complete and the page stands; at the cap the walk
+// runs instead. Only an empty page needs a separate count to tell the two
+// apart.
 func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter) ([]*iam.User, error) {
 	args := []any{idArg(orgID), idArg(f.After), limit(f.Limit)}
 	where := `org_id = $1 AND id > $2`
@@ -172,44 +179,75 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		args = append(args, strings.ToLower(f.Email))
 		where += fmt.Sprintf(` AND email_norm = $%d`, len(args))
 	}
-	if f.Q != "" {
-		lo := strings.ToLower(f.Q)
-		args = append(args, lo, lo+"\U0010FFFF")
-		a, b := len(args)-1, len(args)
-		// SQLite's secondary indexes hold the rowid (seq), PostgreSQL's
-		// can give id; either way the union reads indexes only.
-		key := "id"
-		if q.s.dialect == "sqlite" {
-			key = "seq"
+	if f.Q == "" {
+		return q.listUsers(ctx, where, args)
+	}
+	lo := strings.ToLower(f.Q)
+	args = append(args, lo, lo+"\U0010FFFF")
+	a, b := len(args)-1, len(args)
+	// SQLite's secondary indexes hold the rowid (seq), PostgreSQL's can
+	// give id; either way the union reads indexes only.
+	key := "id"
+	if q.s.dialect == "sqlite" {
+		key = "seq"
+	}
+	// matches is the union of the capped index ranges, the prefix's bounds
+	// in parameters $lo and $hi.
+	matches := func(lo, hi int) string {
+		arms := make([]string, len(searchCols))
+		for i, col := range searchCols {
+			arms[i] = fmt.Sprintf(`SELECT k FROM (SELECT %s AS k FROM users WHERE org_id = $1 AND %s LIMIT %d) AS a%d`,
+				key, searchCond(col, lo, hi), searchWalk, i)
 		}
-		var ors, arms, counts []string
-		for _, col := range searchCols {
-			// col || '' hides the column's index from the planner, which
-			// would otherwise gather and sort every match of a common prefix
-			// instead of walking (org_id, id).
-			ors = append(ors, `(`+searchCond(col+` || ''`, a, b)+`)`)
-			arms = append(arms, fmt.Sprintf(`SELECT %s FROM users WHERE org_id = $1 AND %s`, key, searchCond(col, a, b)))
-			counts = append(counts, fmt.Sprintf(`(SELECT COUNT(*) FROM (SELECT %s FROM users WHERE org_id = $1 AND %s LIMIT %d) AS m)`,
-				key, searchCond(col, 2, 3), searchWalk))
-		}
+		return strings.Join(arms, ` UNION `)
+	}
+	var ors []string
+	for _, col := range searchCols {
+		// col || '' hides the column's index from the planner, which would
+		// otherwise gather and sort every match of a common prefix instead
+		// of walking (org_id, id).
+		ors = append(ors, `(`+searchCond(col+` || ''`, a, b)+`)`)
+	}
+	walk := where + ` AND (` + strings.Join(ors, ` OR `) + `)`
+	outer := where
+	if q.s.dialect == "sqlite" {
+		// Unary + keeps SQLite from walking (org_id, id) and testing each
+		// row against the matches, which costs a scan of the organization:
+		// it fetches the few matches by rowid instead.
+		outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
+	}
+	rows, err := q.r.QueryContext(ctx, `WITH m AS MATERIALIZED (`+matches(a, b)+`)
+		SELECT `+q.userCols()+`, (SELECT COUNT(*) FROM m) FROM users
+		WHERE `+key+` IN (SELECT k FROM m) AND `+outer+` ORDER BY id LIMIT $3`, args...)
+	if err != nil {
+		return nil, translate(err, "users")
+	}
+	var found int
+	users, err := collect(rows, func(row interface{ Scan(...any) error }) (*iam.User, error) {
+		return scanUserAnd(row, &found)
+	}, "users")
+	switch {
+	case err != nil:
+		return nil, err
+	case len(users) > 0 && found < searchWalk:
+		return users, nil
+	case len(users) == 0:
+		// No row carried the count: was nothing after the cursor among
+		// the matches, or were the ranges cut short?
 		var n int
-		err := q.r.QueryRowContext(ctx, `SELECT `+strings.Join(counts, ` + `), args[0], args[a-1], args[b-1]).Scan(&n)
-		if err != nil {
+		counts := `SELECT COUNT(*) FROM (` + matches(2, 3) + `) AS m`
+		if err := q.r.QueryRowContext(ctx, counts, args[0], args[a-1], args[b-1]).Scan(&n); err != nil {
 			return nil, translate(err, "users")
 		}
-		if n >= searchWalk {
-			where += ` AND (` + strings.Join(ors, ` OR `) + `)`
-		} else {
-			outer := where
-			if q.s.dialect == "sqlite" {
-				// Unary + keeps SQLite from walking (org_id, id) and testing
-				// each row against the matches, which costs a scan of the
-				// organization: it fetches the few matches by rowid instead.
-				outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
-			}
-			where = fmt.Sprintf(`%s IN (%s) AND %s`, key, strings.Join(arms, ` UNION `), outer)
+		if n < searchWalk {
+			return users, nil
 		}
 	}
+	return q.listUsers(ctx, walk, args)
+}
+
+// listUsers runs the page query with a WHERE clause over args.
+func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*iam.User, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
