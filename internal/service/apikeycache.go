@@ -25,8 +25,10 @@ func newAPIKeyCache() *apiKeyCache { return &apiKeyCache{newRecheckCache[*cached
 
 // get returns the entry of id if it is fresh enough to trust.
 func (c *apiKeyCache) get(id iam.ID, now time.Time) *cachedKey {
-	e, _ := c.recheckCache.get(id, now)
-	return e
+	if e, ok := c.recheckCache.get(id, now); ok {
+		return *e
+	}
+	return nil
 }
 
 // put stores e, read at now, and returns it; e must not change afterwards.

@@ -21,8 +21,8 @@ type cachedGrant struct {
 
 func newGrantCache() *grantCache { return &grantCache{newRecheckCache[cachedGrant]()} }
 
-// get returns the cached grant, whether its client is revoked, and whether
-// the entry is fresh enough to trust.
+// get returns the cached grant (shared and read-only), whether its client
+// is revoked, and whether the entry is fresh enough to trust.
 func (c *grantCache) get(id iam.ID, now time.Time) (*iam.Grant, bool, bool) {
 	e, ok := c.recheckCache.get(id, now)
 	if !ok {

@@ -37,16 +37,16 @@ func newRecheckCache[V any]() *recheckCache[V] {
 	return &recheckCache[V]{m: map[iam.ID]*recheckEntry[V]{}}
 }
 
-// get returns id's value if it was read within recheck of now.
-func (c *recheckCache[V]) get(id iam.ID, now time.Time) (V, bool) {
+// get returns id's value if it was read within recheck of now: the
+// cached value itself, shared and never changed (see recheckCache).
+func (c *recheckCache[V]) get(id iam.ID, now time.Time) (*V, bool) {
 	c.mu.RLock()
 	e := c.m[id]
 	c.mu.RUnlock()
 	if e == nil || now.Sub(e.fetched) > recheck || now.Before(e.fetched) {
-		var zero V
-		return zero, false
+		return nil, false
 	}
-	return e.v, true
+	return &e.v, true
 }
 
 // put stores v, read at now, whose stored last use is lastUsed.

@@ -26,7 +26,8 @@ func newSessionCache() *sessionCache {
 	return &sessionCache{newRecheckCache[cachedSession]()}
 }
 
-// get returns the cached session and whether it is fresh enough to trust.
+// get returns the cached session, shared and read-only, and whether it is
+// fresh enough to trust.
 func (c *sessionCache) get(id iam.ID, now time.Time) (*iam.Session, bool) {
 	e, ok := c.recheckCache.get(id, now)
 	if !ok {
