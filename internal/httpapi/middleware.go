@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -33,7 +34,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 			elapsed := time.Since(start)
 			s.metrics.observe(r.Method, rt.Path, rec.status, elapsed)
-			s.log.DebugContext(r.Context(), "request", "method", r.Method, "route", rt.Path, "status", rec.status, "duration", elapsed)
+			if s.log.Enabled(r.Context(), slog.LevelDebug) { // else the arguments would still be boxed
+				s.log.DebugContext(r.Context(), "request", "method", r.Method, "route", rt.Path, "status", rec.status, "duration", elapsed)
+			}
 		}()
 		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
 		ctx := iam.WithRequest(r.Context(), iam.Request{IP: s.clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})

@@ -98,12 +98,18 @@ func KindOf(err error) Kind {
 
 // IsKind reports whether err is an *Error of kind k.
 func IsKind(err error, k Kind) bool {
+	if err == nil {
+		return false // the common case, without errors.As's allocation
+	}
 	var e *Error
 	return errors.As(err, &e) && e.Kind == k
 }
 
 // CodeOf returns the code of err, or "" if err is not an *Error.
 func CodeOf(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
