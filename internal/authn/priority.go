@@ -10,13 +10,17 @@ import "runtime"
 // than reuse it (a new thread costs microseconds; a hash, milliseconds).
 // For other threads to be there to run, Hasher.LendProcs adds Ps while
 // hashes run.
+// A panic in fn is raised again in the caller, whose recovery (an HTTP
+// 500) applies, instead of ending the process from a goroutine of its own.
 func lowPriority(fn func()) {
-	done := make(chan struct{})
+	done := make(chan any, 1)
 	go func() {
 		runtime.LockOSThread()
 		deprioritizeThread()
-		defer close(done)
+		defer func() { done <- recover() }()
 		fn()
 	}()
-	<-done
+	if v := <-done; v != nil {
+		panic(v)
+	}
 }
