@@ -127,14 +127,14 @@ type UserDetail struct {
 	Rev uint64
 }
 
-// Detail returns a user (as Get does) with their access (as Access does),
-// reading the user once.
+// Detail returns a user (as Get does) with their bindings, direct and
+// through groups, grouped by workspace: from the user cache when fresh.
 func (s *Users) Detail(ctx context.Context, id iam.ID) (*UserDetail, error) {
 	p, err := s.env.authorizeSelfOr(ctx, authz.UsersRead, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.read(ctx, p.OrgID, id, true)
+	return s.env.readUser(ctx, p.OrgID, id, s.access)
 }
 
 // access groups the bindings of a user the caller may read by workspace.

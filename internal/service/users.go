@@ -152,22 +152,13 @@ func (s *Users) Get(ctx context.Context, id iam.ID) (*iam.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.read(ctx, p.OrgID, id, false)
+	d, err := s.env.readUser(ctx, p.OrgID, id, nil)
 	if err != nil {
 		return nil, err
 	}
 	u := *d.User // a copy: Get's callers may change it
 	u.Roles = slices.Clone(u.Roles)
 	return &u, nil
-}
-
-// read returns user id of org and, if withAccess, their access (see
-// Env.readUser).
-func (s *Users) read(ctx context.Context, org, id iam.ID, withAccess bool) (*UserDetail, error) {
-	if withAccess {
-		return s.env.readUser(ctx, org, id, s.access)
-	}
-	return s.env.readUser(ctx, org, id, nil)
 }
 
 // withOrgRoles narrows a stored user's role keys to its org roles.

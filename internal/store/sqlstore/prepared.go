@@ -8,8 +8,8 @@ import (
 )
 
 // maxPrepared bounds how many distinct statements a pool keeps prepared;
-// past it, new texts run unprepared (queries built per call, such as an
-// IN list per page size, stay few, so this is a guard, not a policy).
+// past it, new texts run unprepared. The texts built per call (filter
+// combinations) stay few, so this is a guard, not a policy.
 const maxPrepared = 1024
 
 // prepared is a pool that keeps every statement it runs prepared, on each
@@ -35,7 +35,7 @@ func (p *prepared) cached(query string) *sql.Stmt {
 	p.mu.RLock()
 	st, ok := p.stmts[query]
 	p.mu.RUnlock()
-	if !ok && !strings.Contains(query, ";") {
+	if !ok && preparable(query) {
 		p.mu.Lock()
 		if len(p.wanted) < maxPrepared {
 			p.wanted[query] = true
@@ -73,7 +73,7 @@ func (p *prepared) stmt(ctx context.Context, query string) *sql.Stmt {
 	if ok || full {
 		return st
 	}
-	if strings.Contains(query, ";") {
+	if !preparable(query) {
 		return nil
 	}
 	// Prepared without the lock: on the writer, PrepareContext waits for
@@ -91,6 +91,10 @@ func (p *prepared) stmt(ctx context.Context, query string) *sql.Stmt {
 	p.stmts[query] = st
 	return st
 }
+
+// preparable reports whether query is one statement: Prepare would keep
+// only the first of several.
+func preparable(query string) bool { return !strings.Contains(query, ";") }
 
 func (p *prepared) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := p.stmt(ctx, query); st != nil {

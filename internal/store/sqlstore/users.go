@@ -20,11 +20,13 @@ const userColsBase = `id, org_id, seq, email, username, first_name, last_name, f
 // a correlated subquery, run per row returned, that the role_bindings_uq
 // index (org_id, subject_id, role, scope_type, …) answers alone. A second
 // query with the page's IDs cost a third of a page's time.
-var userColsBy = map[string]string{
-	"sqlite": userColsBase + `(SELECT group_concat(role, ',') FROM role_bindings b
-		WHERE b.org_id = users.org_id AND b.subject_id = users.id AND b.scope_type = 'org')`,
-	"postgres": userColsBase + `(SELECT string_agg(role, ',') FROM role_bindings b
-		WHERE b.org_id = users.org_id AND b.subject_id = users.id AND b.scope_type = 'org')`,
+var userColsBy = map[string]string{"sqlite": userColsWith("group_concat"), "postgres": userColsWith("string_agg")}
+
+// userColsWith is the select list with agg, the dialect's string
+// aggregate, joining the role keys.
+func userColsWith(agg string) string {
+	return userColsBase + `(SELECT ` + agg + `(role, ',') FROM role_bindings b
+		WHERE b.org_id = users.org_id AND b.subject_id = users.id AND b.scope_type = 'org')`
 }
 
 // userCols is the select list scanUser reads.
