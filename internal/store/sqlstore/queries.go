@@ -20,7 +20,7 @@ type execer interface {
 type queries struct {
 	s    *Store
 	w    execer // writes
-	r    execer // reads
+	r    reader // reads
 	inTx bool
 }
 

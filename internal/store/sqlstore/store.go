@@ -123,11 +123,16 @@ func openSQLite(path string, opts Options) (*Store, error) {
 
 func newStore(dialect string, w, r *sql.DB, log *slog.Logger) *Store {
 	s := &Store{dialect: dialect, w: w, r: r, log: log}
-	s.queries = &queries{s: s, w: w, r: r}
+	s.queries = &queries{s: s, w: w}
+	var reads execer = r
 	if dialect == "sqlite" {
 		s.pw, s.pr = newPrepared(w), newPrepared(r)
-		s.queries.w, s.queries.r = s.pw, s.pr
+		s.queries.w, reads = s.pw, s.pr
 		s.batch = newBatcher(s)
+	}
+	s.queries.r = direct{reads}
+	if n := r.Stats().MaxOpenConnections; n > 0 {
+		s.queries.r = newGate(reads, n)
 	}
 	return s
 }
@@ -176,11 +181,11 @@ func (s *Store) single(ctx context.Context, fn func(*queries) error) (err error)
 
 // txQueries are the queries of transaction tx.
 func (s *Store) txQueries(tx *sql.Tx) *queries {
-	q := &queries{s: s, w: tx, r: tx, inTx: true}
+	q := &queries{s: s, w: tx, inTx: true}
 	if s.pw != nil {
 		q.w = preparedTx{tx: tx, p: s.pw}
-		q.r = q.w
 	}
+	q.r = direct{q.w}
 	return q
 }
 
