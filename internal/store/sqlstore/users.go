@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -181,6 +182,9 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		args = append(args, strings.ToLower(f.Email))
 		where += fmt.Sprintf(` AND email_norm = $%d`, len(args))
 	}
+	if f.Q == "" && f.Email == "" {
+		return q.listPage(ctx, args)
+	}
 	if f.Q == "" {
 		return q.listUsers(ctx, where, args)
 	}
@@ -255,6 +259,43 @@ func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*i
 		return nil, translate(err, "users")
 	}
 	return collect(rows, scanUser, "users")
+}
+
+// listPage is a plain page: the next users by ID, their roles read from
+// one range of role_bindings_uq, which holds them in the same order, not
+// by a subquery per user (a quarter of the page's time, in 100 seeks).
+func (q *queries) listPage(ctx context.Context, args []any) ([]*iam.User, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+userColsBase+`NULL FROM users
+		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, args...)
+	if err != nil {
+		return nil, translate(err, "users")
+	}
+	users, err := collect(rows, scanUser, "users")
+	if err != nil || len(users) == 0 {
+		return users, err
+	}
+	rows, err = q.r.QueryContext(ctx, `SELECT subject_id, role FROM role_bindings
+		WHERE org_id = $1 AND subject_id >= $2 AND subject_id <= $3 AND scope_type = 'org'
+		ORDER BY subject_id, role`, args[0], idArg(users[0].ID), idArg(users[len(users)-1].ID))
+	if err != nil {
+		return nil, translate(err, "role bindings")
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var subject iam.ID
+		var role string
+		if err := rows.Scan(idScan{&subject}, &role); err != nil {
+			return nil, translate(err, "role bindings")
+		}
+		for i < len(users) && bytes.Compare(users[i].ID[:], subject[:]) < 0 {
+			i++
+		}
+		if i < len(users) && users[i].ID == subject {
+			users[i].Roles = append(users[i].Roles, role)
+		}
+	}
+	return users, translate(rows.Err(), "role bindings")
 }
 
 func (q *queries) CountUsers(ctx context.Context) (int64, error) {

@@ -266,6 +266,33 @@ func testBindings(t *testing.T, newStore NewStore) {
 			t.Fatalf("listed roles %v", list[0].Roles)
 		}
 	})
+	t.Run("a page gives each user their own org roles", func(t *testing.T) {
+		o := mustOrg(t, s, c, "Paged")
+		w := mustWorkspace(t, s, c, o, "w")
+		both := mustUser(t, s, c, o, "both@example.com", "both")
+		mustBind(t, s, c, o.ID, iam.SubjectUser, both.ID, "reader", iam.ScopeOrg, o.ID)
+		mustBind(t, s, c, o.ID, iam.SubjectUser, both.ID, "admin", iam.ScopeOrg, o.ID)
+		none := mustUser(t, s, c, o, "none@example.com", "none")
+		// An org-scope binding of a group whose ID sorts among the users'.
+		between := mustGroup(t, s, c, o, "Between")
+		mustBind(t, s, c, o.ID, iam.SubjectGroup, between.ID, "admin", iam.ScopeOrg, o.ID)
+		last := mustUser(t, s, c, o, "last@example.com", "last")
+		mustBind(t, s, c, o.ID, iam.SubjectUser, last.ID, "member", iam.ScopeOrg, o.ID)
+		mustBind(t, s, c, o.ID, iam.SubjectUser, last.ID, "project.reader", iam.ScopeWorkspace, w.ID)
+		want := map[iam.ID][]string{both.ID: {"admin", "reader"}, none.ID: {}, last.ID: {"member"}}
+		for _, page := range []iam.Page{{}, {Limit: 2}, {After: both.ID, Limit: 1}, {After: none.ID}} {
+			list, err := s.ListUsers(ctx, o.ID, iam.UserFilter{Page: page})
+			noErr(t, err)
+			if len(list) == 0 {
+				t.Fatalf("page %+v is empty", page)
+			}
+			for _, got := range list {
+				if !slices.Equal(got.Roles, want[got.ID]) || got.Roles == nil {
+					t.Fatalf("page %+v: %s has roles %#v, want %v", page, got.Email, got.Roles, want[got.ID])
+				}
+			}
+		}
+	})
 	cases := []struct {
 		name string
 		f    iam.BindingFilter
