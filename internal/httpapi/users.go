@@ -22,9 +22,9 @@ type userJSON struct {
 	Metadata      json.RawMessage `json:"metadata"`
 	Disabled      bool            `json:"disabled"`
 	InstanceAdmin bool            `json:"instance_admin"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
-	LastLoginAt   *time.Time      `json:"last_login_at"`
+	CreatedAt     textTime        `json:"created_at"`
+	UpdatedAt     textTime        `json:"updated_at"`
+	LastLoginAt   *textTime       `json:"last_login_at"`
 }
 
 func toUserJSON(u *iam.User) userJSON {
@@ -34,7 +34,8 @@ func toUserJSON(u *iam.User) userJSON {
 	}
 	return userJSON{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Username: u.Username, FirstName: u.FirstName,
 		LastName: u.LastName, FullName: u.FullName, Roles: roles, Metadata: u.Metadata, Disabled: u.Disabled,
-		InstanceAdmin: u.InstanceAdmin, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, LastLoginAt: u.LastLoginAt}
+		InstanceAdmin: u.InstanceAdmin, CreatedAt: textTime(u.CreatedAt), UpdatedAt: textTime(u.UpdatedAt),
+		LastLoginAt: (*textTime)(u.LastLoginAt)}
 }
 
 type createUserRequest struct {
@@ -116,3 +117,10 @@ type userPatch struct {
 	Metadata  json.RawMessage `json:"metadata"`
 	Disabled  bool            `json:"disabled"`
 }
+
+// textTime is a time that encodes as its text: encoding/json checks and
+// compacts again what a MarshalJSON (time.Time's) returns, but only
+// quotes a MarshalText result. A page of users has 300 of them.
+type textTime time.Time
+
+func (t textTime) MarshalText() ([]byte, error) { return time.Time(t).MarshalText() }

@@ -101,6 +101,12 @@ func (id ID) IsZero() bool { return id == NilID }
 // String is the dashed form, used by the native API.
 func (id ID) String() string {
 	var b [36]byte
+	id.dashed(&b)
+	return string(b[:])
+}
+
+// dashed writes the dashed form into b.
+func (id ID) dashed(b *[36]byte) {
 	hex.Encode(b[0:8], id[0:4])
 	b[8] = '-'
 	hex.Encode(b[9:13], id[4:6])
@@ -110,7 +116,6 @@ func (id ID) String() string {
 	hex.Encode(b[19:23], id[8:10])
 	b[23] = '-'
 	hex.Encode(b[24:], id[10:])
-	return string(b[:])
 }
 
 // Hex is the 32-hex-digit form (SailPoint).
@@ -127,7 +132,11 @@ func (id ID) Time() time.Time {
 }
 
 // MarshalText renders the dashed form in JSON.
-func (id ID) MarshalText() ([]byte, error) { return []byte(id.String()), nil }
+func (id ID) MarshalText() ([]byte, error) {
+	b := new([36]byte)
+	id.dashed(b)
+	return b[:], nil
+}
 
 // UnmarshalText accepts every encoding ParseID does.
 func (id *ID) UnmarshalText(b []byte) error {
