@@ -12,7 +12,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -84,6 +83,7 @@ type serveConfig struct {
 	pprof          bool
 	pprofAddr      string
 	gcPercent      int
+	memoryLimit    int
 }
 
 func newServeCmd() *cobra.Command {
@@ -121,7 +121,8 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	f.StringVar(&c.smsSender, "sms-sender", "log", "where SMS codes go: log (masked number, no code), log-codes (development: the code too), file:<path> (JSON lines) or an https:// webhook")
-	f.IntVar(&c.gcPercent, "gc-percent", 200, "heap growth between garbage collections, as GOGC (which, when set, wins); the heap is small, so the Go default of 100 spends a tenth of a busy server's CPU collecting")
+	f.IntVar(&c.gcPercent, "gc-percent", 800, "heap growth between garbage collections, as GOGC (which, when set, wins); the live heap is small, so the Go default of 100 collects dozens of times a second under load")
+	f.IntVar(&c.memoryLimit, "memory-limit", 0, "soft limit of the Go heap in MiB, as GOMEMLIMIT (which, when set, wins), past which it collects more often; 0 = 128 plus two argon2id hashes' memory per hash worker")
 	f.BoolVar(&c.pprof, "pprof", false, "serve Go runtime profiles (net/http/pprof) at /debug/pprof/ on --pprof-addr, a listener of their own")
 	f.StringVar(&c.pprofAddr, "pprof-addr", "127.0.0.1:6060", "address of the --pprof listener; keep it on loopback or a private network: profiles expose memory contents")
 	return cmd
@@ -129,9 +130,7 @@ func newServeCmd() *cobra.Command {
 
 func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	started := time.Now()
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(c.gcPercent)
-	}
+	tuneGC(c.gcPercent, c.memoryLimit, c.hashWorkers, c.argon2.Memory)
 	log, err := newLogger(stderr, c.logLevel, c.logFormat)
 	if err != nil {
 		return err
