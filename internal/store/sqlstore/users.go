@@ -38,24 +38,30 @@ func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) { return s
 // scanUserAnd is scanUser for a select list with more columns after the
 // user's, read into extra.
 func scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
-	var u iam.User
-	var metadata string
-	var created, updated int64
-	var lastLogin sql.NullInt64
-	var roles sql.NullString
-	err := row.Scan(append([]any{idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
-		&u.FullName, &metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &created, &updated, &lastLogin, &roles}, extra...)...)
-	if err != nil {
+	// One allocation for the user and its stored forms: each would escape
+	// on its own through Scan's arguments.
+	r := new(struct {
+		u                iam.User
+		metadata         string
+		created, updated int64
+		lastLogin        sql.NullInt64
+		roles            sql.NullString
+		dest             [16]any
+	})
+	u := &r.u
+	dest := append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
+		&u.FullName, &r.metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin, &r.roles)
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	u.Roles = []string{}
-	if roles.String != "" {
-		u.Roles = strings.Split(roles.String, ",")
+	if r.roles.String != "" {
+		u.Roles = strings.Split(r.roles.String, ",")
 		slices.Sort(u.Roles)
 	}
-	u.Metadata = json.RawMessage(metadata)
-	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(created), fromMicros(updated), fromOptMicros(lastLogin)
-	return &u, nil
+	u.Metadata = json.RawMessage(r.metadata)
+	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(r.created), fromMicros(r.updated), fromOptMicros(r.lastLogin)
+	return u, nil
 }
 
 // userArgs are the stored forms of a user's mutable fields, in the column
@@ -282,9 +288,9 @@ func (q *queries) listPage(ctx context.Context, args []any) ([]*iam.User, error)
 	}
 	defer rows.Close()
 	i := 0
+	var subject iam.ID
+	var role string
 	for rows.Next() {
-		var subject iam.ID
-		var role string
 		if err := rows.Scan(idScan{&subject}, &role); err != nil {
 			return nil, translate(err, "role bindings")
 		}
