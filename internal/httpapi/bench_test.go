@@ -36,3 +36,20 @@ func BenchmarkGetUser(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWhoAmI serves GET /v1/whoami through the real handler, by
+// session token (JWT): the request of the whoami-jwt load scenario.
+func BenchmarkWhoAmI(b *testing.B) {
+	a := newTestAPI(b)
+	admin := a.signup(b)
+	r := httptest.NewRequest("GET", "/v1/whoami", nil)
+	r.Header.Set("Authorization", "Bearer "+admin.token)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		a.server.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -411,4 +412,25 @@ func TestOAuthBadInput(t *testing.T) {
 		}
 		a.form(t, "/oauth/token", nil, "grant_type", "refresh_token").wantOAuth(t, 400, "invalid_request")
 	})
+}
+
+// TestWhoAmIFollowsChanges: whoami's answer is encoded once and sent again,
+// so a change to the caller's profile or roles must show in the next one,
+// and another caller never gets the first caller's answer.
+func TestWhoAmIFollowsChanges(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t)
+	admin := a.signup(t)
+	grace := a.member(t, admin, "grace@example.com", "user")
+	if w := whoami(t, a, grace.token); w["first_name"] != "" || fmt.Sprint(w["roles"]) != "[user]" {
+		t.Fatalf("whoami before %v", w)
+	}
+	a.do(t, req{method: "PATCH", path: "/v1/users/" + grace.id, token: admin.token, ctype: "application/merge-patch+json",
+		body: `{"first_name": "Grace", "roles": ["admin"]}`}).want(t, 200)
+	if w := whoami(t, a, grace.token); w["first_name"] != "Grace" || fmt.Sprint(w["roles"]) != "[admin]" {
+		t.Fatalf("whoami after the change %v", w)
+	}
+	if w := whoami(t, a, admin.token); w["internal_user_id"] != admin.id || w["email"] != "ada@example.com" {
+		t.Fatalf("the admin's whoami %v", w)
+	}
 }

@@ -50,6 +50,7 @@ type Server struct {
 	routes  []Route
 	limiter *rateLimiter // nil: no API rate limit
 	details *cache.Map[iam.ID, renderedDetail]
+	whoamis *cache.Map[iam.ID, renderedWhoAmI]
 
 	promHandler http.Handler
 }
@@ -64,6 +65,7 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 	s.metrics = newMetrics(reg)
 	s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
 	s.details = cache.New[iam.ID, renderedDetail](renderedDetailsMax)
+	s.whoamis = cache.New[iam.ID, renderedWhoAmI](renderedDetailsMax)
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
