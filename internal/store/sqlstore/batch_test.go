@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/pgtest"
 )
 
 // TestGroupCommitKeepsEachTransactionItsOwn: transactions that queue
@@ -125,5 +126,37 @@ func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 	s.batch.close()
 	if s.batch.batches == 0 {
 		t.Error("the queued transactions never shared a commit: the test no longer shows group commit")
+	}
+}
+
+// TestAPanicLeavesNoTransactionOpen: a transaction whose function panics
+// alone (nothing queued beside it) is rolled back, so the next one runs.
+func TestAPanicLeavesNoTransactionOpen(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testPanicAlone(t, filepath.Join(t.TempDir(), "p.db")) })
+	t.Run("postgres", func(t *testing.T) { testPanicAlone(t, pgtest.Schema(t)) })
+}
+
+func testPanicAlone(t *testing.T, url string) {
+	ctx := context.Background()
+	s, err := Open(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org := func(name string) *iam.Org {
+		id, _ := iam.NewID(time.Now(), rand.Reader)
+		return &iam.Org{ID: id, Name: name, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	}
+	func() {
+		defer func() { recover() }()
+		s.Tx(ctx, func(q iam.Queries) error { q.CreateOrg(ctx, org("lost")); panic("boom") })
+	}()
+	timeout, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.Tx(timeout, func(q iam.Queries) error { return q.CreateOrg(timeout, org("lost")) }); err != nil {
+		t.Fatalf("the next transaction: %v", err)
 	}
 }

@@ -163,8 +163,11 @@ func (s *Store) single(ctx context.Context, fn func(*queries) error) (err error)
 		// has freed the writer's connection.
 		defer s.pw.prepareWanted(context.WithoutCancel(ctx))
 	}
+	ended := false
 	defer func() {
-		if err != nil {
+		// Also when fn panics: a transaction left open would hold its
+		// connection (SQLite's only writer) and its locks for good.
+		if !ended {
 			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 				s.log.Warn("rollback failed", "err", rbErr)
 			}
@@ -173,6 +176,7 @@ func (s *Store) single(ctx context.Context, fn func(*queries) error) (err error)
 	if err = fn(s.txQueries(tx)); err != nil {
 		return err
 	}
+	ended = true
 	if err = tx.Commit(); err != nil {
 		return translate(err, "transaction")
 	}
