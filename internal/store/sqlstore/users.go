@@ -282,7 +282,7 @@ func (q *queries) listPage(ctx context.Context, args []any) ([]*iam.User, error)
 	}
 	rows, err = q.r.QueryContext(ctx, `SELECT subject_id, role FROM role_bindings
 		WHERE org_id = $1 AND subject_id >= $2 AND subject_id <= $3 AND scope_type = 'org'
-		ORDER BY subject_id, role`, args[0], idArg(users[0].ID), idArg(users[len(users)-1].ID))
+		ORDER BY subject_id`, args[0], idArg(users[0].ID), idArg(users[len(users)-1].ID))
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}
@@ -301,7 +301,13 @@ func (q *queries) listPage(ctx context.Context, args []any) ([]*iam.User, error)
 			users[i].Roles = append(users[i].Roles, role)
 		}
 	}
-	return users, translate(rows.Err(), "role bindings")
+	if err := rows.Err(); err != nil {
+		return nil, translate(err, "role bindings")
+	}
+	for _, u := range users {
+		slices.Sort(u.Roles) // as scanUser does: the database's collation may order them otherwise
+	}
+	return users, nil
 }
 
 func (q *queries) CountUsers(ctx context.Context) (int64, error) {
