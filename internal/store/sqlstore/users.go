@@ -13,8 +13,12 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 )
 
-const userColsBase = `id, org_id, seq, email, username, first_name, last_name, full_name, metadata,
-	disabled, instance_admin, version, created_at, updated_at, last_login_at, `
+const userColsBase = `id, org_id, ` + userColsOwn + `, `
+
+// userColsOwn are the columns of a user that scanOrgUser reads: all but
+// the organization, which the caller knows, and the roles.
+const userColsOwn = `seq, email, username, first_name, last_name, full_name, metadata,
+	disabled, instance_admin, version, created_at, updated_at, last_login_at`
 
 // userColsBy are a user's columns per dialect, ending with the keys of the
 // user's org-scope role bindings (their Roles) as one comma-joined column:
@@ -38,22 +42,51 @@ func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) { return s
 // scanUserAnd is scanUser for a select list with more columns after the
 // user's, read into extra.
 func scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
-	// One allocation for the user and its stored forms: each would escape
-	// on its own through Scan's arguments.
-	r := new(struct {
-		u                iam.User
-		metadata         string
-		created, updated int64
-		lastLogin        sql.NullInt64
-		roles            sql.NullString
-		dest             [16]any
-	})
+	r := new(userScan)
 	u := &r.u
-	dest := append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName,
-		&u.FullName, &r.metadata, &u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin, &r.roles)
-	if err := row.Scan(append(dest, extra...)...); err != nil {
+	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}))
+	if err := row.Scan(append(append(dest, &r.roles), extra...)...); err != nil {
 		return nil, err
 	}
+	return r.user(), nil
+}
+
+// scanOrgUser reads a user of organization org from userColsOwn after
+// the ID, without roles: each column read costs calls into SQLite, and a
+// page reads 100 rows.
+func scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
+	return func(row interface{ Scan(...any) error }) (*iam.User, error) {
+		r := new(userScan)
+		r.u.OrgID = org
+		if err := row.Scan(r.own(append(r.dest[:0], idScan{&r.u.ID}))...); err != nil {
+			return nil, err
+		}
+		return r.user(), nil
+	}
+}
+
+// userScan is a user being scanned, with the stored forms Scan writes into:
+// one allocation, where each would otherwise escape on its own through
+// Scan's arguments.
+type userScan struct {
+	u                iam.User
+	metadata         string
+	created, updated int64
+	lastLogin        sql.NullInt64
+	roles            sql.NullString
+	dest             [16]any
+}
+
+// own appends the destinations of userColsOwn to dest.
+func (r *userScan) own(dest []any) []any {
+	u := &r.u
+	return append(dest, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName, &u.FullName, &r.metadata,
+		&u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin)
+}
+
+// user is the scanned user, from its stored forms.
+func (r *userScan) user() *iam.User {
+	u := &r.u
 	u.Roles = []string{}
 	if r.roles.String != "" {
 		u.Roles = strings.Split(r.roles.String, ",")
@@ -61,7 +94,7 @@ func scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, 
 	}
 	u.Metadata = json.RawMessage(r.metadata)
 	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(r.created), fromMicros(r.updated), fromOptMicros(r.lastLogin)
-	return u, nil
+	return u
 }
 
 // userArgs are the stored forms of a user's mutable fields, in the column
@@ -271,12 +304,13 @@ func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*i
 // one range of role_bindings_uq, which holds them in the same order, not
 // by a subquery per user (a quarter of the page's time, in 100 seeks).
 func (q *queries) listPage(ctx context.Context, args []any) ([]*iam.User, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+userColsBase+`NULL FROM users
+	rows, err := q.r.QueryContext(ctx, `SELECT id, `+userColsOwn+` FROM users
 		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	users, err := collect(rows, scanUser, "users")
+	org, _ := args[0].([]byte)
+	users, err := collect(rows, scanOrgUser(iam.ID(org)), "users")
 	if err != nil || len(users) == 0 {
 		return users, err
 	}

@@ -266,7 +266,7 @@ func testBindings(t *testing.T, newStore NewStore) {
 			t.Fatalf("listed roles %v", list[0].Roles)
 		}
 	})
-	t.Run("a page gives each user their own org roles", func(t *testing.T) {
+	t.Run("a page gives each user their organization and own org roles", func(t *testing.T) {
 		o := mustOrg(t, s, c, "Paged")
 		w := mustWorkspace(t, s, c, o, "w")
 		both := mustUser(t, s, c, o, "both@example.com", "both")
@@ -287,6 +287,9 @@ func testBindings(t *testing.T, newStore NewStore) {
 				t.Fatalf("page %+v is empty", page)
 			}
 			for _, got := range list {
+				if got.OrgID != o.ID {
+					t.Fatalf("page %+v: %s is listed in organization %s, not %s", page, got.Email, got.OrgID, o.ID)
+				}
 				if !slices.Equal(got.Roles, want[got.ID]) || got.Roles == nil {
 					t.Fatalf("page %+v: %s has roles %#v, want %v", page, got.Email, got.Roles, want[got.ID])
 				}
