@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -21,21 +20,7 @@ import (
 // the others' writes all land.
 func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org := func(name string) *iam.Org {
-		id, err := iam.NewID(time.Now(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &iam.Org{ID: id, Name: name, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	}
+	s := openMigrated(t, filepath.Join(t.TempDir(), "w.db"))
 
 	// The first transaction holds the writer until the others are queued.
 	release, started := make(chan struct{}), make(chan struct{})
@@ -44,20 +29,20 @@ func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 		first <- s.Tx(ctx, func(q iam.Queries) error {
 			close(started)
 			<-release
-			return q.CreateOrg(ctx, org("first"))
+			return q.CreateOrg(ctx, newOrg(t, "first"))
 		})
 	}()
 	<-started
 
 	errRefused := errors.New("refused after writing")
 	kinds := map[string]func(q iam.Queries) error{
-		"fails":     func(q iam.Queries) error { q.CreateOrg(ctx, org("fails")); return errRefused },
-		"duplicate": func(q iam.Queries) error { return q.CreateOrg(ctx, org("first")) },
-		"panics":    func(q iam.Queries) error { q.CreateOrg(ctx, org("panics")); panic("boom") },
+		"fails":     func(q iam.Queries) error { q.CreateOrg(ctx, newOrg(t, "fails")); return errRefused },
+		"duplicate": func(q iam.Queries) error { return q.CreateOrg(ctx, newOrg(t, "first")) },
+		"panics":    func(q iam.Queries) error { q.CreateOrg(ctx, newOrg(t, "panics")); panic("boom") },
 	}
 	for i := range 10 {
 		name := fmt.Sprintf("ok-%d", i)
-		kinds[name] = func(q iam.Queries) error { return q.CreateOrg(ctx, org(name)) }
+		kinds[name] = func(q iam.Queries) error { return q.CreateOrg(ctx, newOrg(t, name)) }
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -138,25 +123,14 @@ func TestAPanicLeavesNoTransactionOpen(t *testing.T) {
 
 func testPanicAlone(t *testing.T, url string) {
 	ctx := context.Background()
-	s, err := Open(ctx, url, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org := func(name string) *iam.Org {
-		id, _ := iam.NewID(time.Now(), rand.Reader)
-		return &iam.Org{ID: id, Name: name, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	}
+	s := openMigrated(t, url)
 	func() {
 		defer func() { recover() }()
-		s.Tx(ctx, func(q iam.Queries) error { q.CreateOrg(ctx, org("lost")); panic("boom") })
+		s.Tx(ctx, func(q iam.Queries) error { q.CreateOrg(ctx, newOrg(t, "lost")); panic("boom") })
 	}()
 	timeout, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := s.Tx(timeout, func(q iam.Queries) error { return q.CreateOrg(timeout, org("lost")) }); err != nil {
+	if err := s.Tx(timeout, func(q iam.Queries) error { return q.CreateOrg(timeout, newOrg(t, "lost")) }); err != nil {
 		t.Fatalf("the next transaction: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"github.com/wardenhq/warden/internal/pgtest"
 	"os"
@@ -25,14 +24,7 @@ func TestSearchPathsAgree(t *testing.T) {
 	}
 	for engine, dsn := range dsns {
 		t.Run(engine, func(t *testing.T) {
-			s, err := Open(ctx, dsn, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s := openMigrated(t, dsn)
 			now := time.Now().UTC().Truncate(time.Millisecond)
 			org := &iam.Org{ID: newID(t, now), Name: "Search " + now.Format(time.RFC3339Nano), CreatedAt: now, UpdatedAt: now}
 			if err := s.CreateOrg(ctx, org); err != nil {
@@ -109,12 +101,4 @@ func TestSearchPathsAgree(t *testing.T) {
 			}
 		})
 	}
-}
-
-func newID(t *testing.T, at time.Time) iam.ID {
-	id, err := iam.NewID(at, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
