@@ -83,7 +83,7 @@ func openPostgres(dsn string, opts Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	s := newStore("postgres", db, db, opts.Logger)
+	s := newStore("postgres", db, db, n, opts.Logger)
 	s.dsn = dsn
 	return s, nil
 }
@@ -118,10 +118,12 @@ func openSQLite(path string, opts Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	return newStore("sqlite", w, r, opts.Logger), nil
+	return newStore("sqlite", w, r, n, opts.Logger), nil
 }
 
-func newStore(dialect string, w, r *sql.DB, log *slog.Logger) *Store {
+// newStore writes on w and reads on r, whose readConns connections the
+// reads queue for.
+func newStore(dialect string, w, r *sql.DB, readConns int, log *slog.Logger) *Store {
 	s := &Store{dialect: dialect, w: w, r: r, log: log}
 	s.queries = &queries{s: s, w: w}
 	var reads execer = r
@@ -130,10 +132,7 @@ func newStore(dialect string, w, r *sql.DB, log *slog.Logger) *Store {
 		s.queries.w, reads = s.pw, s.pr
 		s.batch = newBatcher(s)
 	}
-	s.queries.r = direct{reads}
-	if n := r.Stats().MaxOpenConnections; n > 0 {
-		s.queries.r = newGate(reads, n)
-	}
+	s.queries.r = newGate(reads, readConns)
 	return s
 }
 
