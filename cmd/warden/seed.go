@@ -647,6 +647,10 @@ func seed(ctx context.Context, c seedConfig, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := bulk.DeferIndexes(ctx, seedTableOrder...); err != nil {
+		bulk.Abort()
+		return err
+	}
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	genErr := make(chan error, 1)
@@ -700,6 +704,7 @@ func seed(ctx context.Context, c seedConfig, stdout, stderr io.Writer) error {
 	for _, t := range tables {
 		fmt.Fprintf(stdout, "  %-14s %12s rows  %6.1fs\n", t, groupDigits(bulk.Counts[t]), bulk.Times[t].Seconds())
 	}
+	fmt.Fprintf(stdout, "  %d indexes built in %.1fs\n", bulk.Deferred(), bulk.Indexing.Seconds())
 	fmt.Fprintf(stdout, "  database size  %12s bytes (%.0f bytes per user)\n", groupDigits(size), float64(size)/float64(c.users))
 	fmt.Fprintf(stdout, "Manifest: %s (password of every seeded user, admins' credentials, %d API keys, %d sample emails)\n",
 		c.manifest, len(g.m.APIKeys), len(g.m.SampleEmails))

@@ -30,9 +30,14 @@ type Bulk struct {
 	stmt map[string]*sql.Stmt
 	rows int // SQLite: rows inserted in the open transaction
 	wal  bool
+	// deferred are the CREATE INDEX statements of the indexes DeferIndexes
+	// dropped, by name, for Finish to run again.
+	deferred map[string]string
 	// Counts is how many rows each table received, Times how long that took.
 	Counts map[string]int64
 	Times  map[string]time.Duration
+	// Indexing is how long Finish took to build the deferred indexes.
+	Indexing time.Duration
 }
 
 // sqliteMaxVars bounds the parameters of one multi-row INSERT: the
@@ -211,10 +216,99 @@ func (b *Bulk) Exec(ctx context.Context, query string, args ...any) error {
 	return translate(err, "bulk load")
 }
 
-// Finish commits the load and restores the connection's normal settings;
-// on PostgreSQL it refreshes the planner's statistics.
+// DeferIndexes drops the secondary indexes of tables until Finish, which
+// builds them again. An index built once from sorted keys costs a fraction
+// of one kept up through a million random inserts, and its pages end full
+// rather than about 80 % full. Indexes behind a PRIMARY KEY or UNIQUE
+// column constraint stay.
+func (b *Bulk) DeferIndexes(ctx context.Context, tables ...string) error {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = $1`
+	if b.pg != nil {
+		q = `SELECT i.relname, pg_get_indexdef(i.oid)
+			FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+			JOIN pg_namespace n ON n.oid = t.relnamespace
+			WHERE n.nspname = current_schema() AND t.relname = $1
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`
+	}
+	found := map[string]string{}
+	for _, table := range tables {
+		if err := b.query(ctx, found, q, table); err != nil {
+			return err
+		}
+	}
+	if b.deferred == nil {
+		b.deferred = map[string]string{}
+	}
+	for name, def := range found {
+		if err := b.Exec(ctx, `DROP INDEX `+pgx.Identifier{name}.Sanitize()); err != nil {
+			return fmt.Errorf("bulk load: drop index %s: %w", name, err)
+		}
+		b.deferred[name] = def
+	}
+	return nil
+}
+
+// Deferred is the number of indexes DeferIndexes dropped.
+func (b *Bulk) Deferred() int { return len(b.deferred) }
+
+// query adds the (name, definition) rows of q to into.
+func (b *Bulk) query(ctx context.Context, into map[string]string, q string, args ...any) error {
+	var rows *sql.Rows
+	var err error
+	if b.tx != nil {
+		rows, err = b.tx.QueryContext(ctx, q, args...)
+	} else {
+		rows, err = b.conn.QueryContext(ctx, q, args...)
+	}
+	if err != nil {
+		return translate(err, "bulk load")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return translate(err, "bulk load")
+		}
+		into[name] = def
+	}
+	return translate(rows.Err(), "bulk load")
+}
+
+// rebuild creates the deferred indexes that do not exist.
+func (b *Bulk) rebuild(ctx context.Context) error {
+	if len(b.deferred) == 0 {
+		return nil
+	}
+	q := `SELECT name, '' FROM sqlite_master WHERE type = 'index'`
+	if b.pg != nil {
+		q = `SELECT c.relname, '' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relkind = 'i'`
+	}
+	exists := map[string]string{}
+	if err := b.query(ctx, exists, q); err != nil {
+		return err
+	}
+	for name, def := range b.deferred {
+		if _, ok := exists[name]; ok {
+			continue
+		}
+		if err := b.Exec(ctx, def); err != nil {
+			return fmt.Errorf("bulk load: build index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Finish builds the deferred indexes, commits the load and restores the
+// connection's normal settings; on PostgreSQL it refreshes the planner's
+// statistics.
 func (b *Bulk) Finish(ctx context.Context) error {
 	defer b.conn.Close()
+	started := time.Now()
+	if err := b.rebuild(ctx); err != nil {
+		return err
+	}
+	b.Indexing = time.Since(started)
 	if b.pg != nil {
 		var tables []string
 		for t := range b.Counts {
@@ -242,12 +336,14 @@ func (b *Bulk) Finish(ctx context.Context) error {
 }
 
 // Abort rolls back what the open SQLite transaction holds (COPYs done on
-// PostgreSQL stay) and releases the connection.
+// PostgreSQL stay), builds any deferred index the rollback did not bring
+// back, and releases the connection.
 func (b *Bulk) Abort() {
 	if b.tx != nil {
 		b.tx.Rollback()
 		b.tx = nil
 	}
+	b.rebuild(context.Background())
 	b.conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
 	b.conn.Close()
 }

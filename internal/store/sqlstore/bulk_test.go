@@ -1,0 +1,100 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/pgtest"
+)
+
+func TestBulkBuildsDeferredIndexesAgain(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testDeferIndexes(t, filepath.Join(t.TempDir(), "b.db")) })
+	t.Run("postgres", func(t *testing.T) { testDeferIndexes(t, pgtest.Schema(t)) })
+}
+
+func testDeferIndexes(t *testing.T, url string) {
+	ctx := context.Background()
+	s := openMigrated(t, url)
+	want := indexDefs(t, s)
+	org := newOrg(t, "Bulk")
+	now := time.Now().UnixMicro()
+	load := func(finish bool) {
+		t.Helper()
+		b, err := s.Bulk(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.DeferIndexes(ctx, "orgs", "users"); err != nil {
+			b.Abort()
+			t.Fatal(err)
+		}
+		if _, ok := b.deferred["users_email_uq"]; !ok || len(b.deferred) < 8 {
+			t.Errorf("deferred %v, want the users' secondary indexes", slices.Collect(maps.Keys(b.deferred)))
+		}
+		if finish {
+			err = errors.Join(
+				b.Insert(ctx, "orgs", []string{"id", "name", "name_norm", "created_at", "updated_at"},
+					[][]any{{org.ID, org.Name, "bulk", now, now}}),
+				b.Insert(ctx, "users", []string{"id", "org_id", "email", "email_norm", "username", "username_norm",
+					"first_name", "last_name", "full_name", "first_norm", "last_norm", "full_norm", "metadata",
+					"disabled", "instance_admin", "version", "created_at", "updated_at"},
+					[][]any{{newID(t, time.Now()), org.ID, "ada@example.com", "ada@example.com", "ada", "ada",
+						"Ada", "L", "Ada L", "ada", "l", "ada l", "{}", false, false, int64(1), now, now}}))
+			if err != nil {
+				b.Abort()
+				t.Fatal(err)
+			}
+			err = b.Finish(ctx)
+		} else {
+			b.Abort()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := indexDefs(t, s); !maps.Equal(got, want) {
+			t.Fatalf("indexes after the load (finished %v):\n%v\nwant\n%v", finish, got, want)
+		}
+	}
+	load(false)
+	load(true)
+
+	// The rebuilt unique index holds.
+	dup := &iam.User{ID: newID(t, time.Now()), OrgID: org.ID, Email: "ADA@example.com", Metadata: []byte("{}"),
+		CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	var e *iam.Error
+	if err := s.CreateUser(ctx, dup); !errors.As(err, &e) || e.Kind != iam.Conflict {
+		t.Fatalf("a second ada@example.com after the load: %v", err)
+	}
+}
+
+// indexDefs are the definitions of the schema's indexes, by name.
+func indexDefs(t *testing.T, s *Store) map[string]string {
+	t.Helper()
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`
+	if s.dialect == "postgres" {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()`
+	}
+	rows, err := s.w.QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	defs := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			t.Fatal(err)
+		}
+		defs[name] = def
+	}
+	if err := rows.Err(); err != nil || len(defs) < 20 {
+		t.Fatalf("%d indexes: %v", len(defs), err)
+	}
+	return defs
+}
