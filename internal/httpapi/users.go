@@ -78,11 +78,6 @@ func (s *Server) currentUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type userList struct {
-	Users      []userJSON `json:"users"`
-	NextCursor *string    `json:"next_cursor"`
-}
-
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	q := query{r: r}
 	f := iam.UserFilter{Email: q.str("email"), Q: q.str("q")}
@@ -94,14 +89,11 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := userList{Users: make([]userJSON, len(users))}
-	for i, u := range users {
-		out.Users[i] = toUserJSON(u)
-	}
+	var next *string
 	if len(users) > 0 {
-		out.NextCursor = nextCursor(len(users), f.Limit, users[len(users)-1].ID)
+		next = nextCursor(len(users), f.Limit, users[len(users)-1].ID)
 	}
-	writeJSON(w, http.StatusOK, typeJSON, out)
+	writeUserPage(w, users, next)
 	return nil
 }
 
@@ -120,7 +112,7 @@ type userPatch struct {
 
 // textTime is a time that encodes as its text: encoding/json checks and
 // compacts again what a MarshalJSON (time.Time's) returns, but only
-// quotes a MarshalText result. A page of users has 300 of them.
+// quotes a MarshalText result.
 type textTime time.Time
 
 func (t textTime) MarshalText() ([]byte, error) { return time.Time(t).MarshalText() }

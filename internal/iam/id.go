@@ -132,10 +132,13 @@ func (id ID) Time() time.Time {
 }
 
 // MarshalText renders the dashed form in JSON.
-func (id ID) MarshalText() ([]byte, error) {
-	b := new([36]byte)
-	id.dashed(b)
-	return b[:], nil
+func (id ID) MarshalText() ([]byte, error) { return id.AppendText(make([]byte, 0, 36)) }
+
+// AppendText appends the dashed form to b.
+func (id ID) AppendText(b []byte) ([]byte, error) {
+	var d [36]byte
+	id.dashed(&d)
+	return append(b, d[:]...), nil
 }
 
 // UnmarshalText accepts every encoding ParseID does.
