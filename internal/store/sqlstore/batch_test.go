@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
-	"github.com/wardenhq/warden/internal/pgtest"
 )
 
 // TestGroupCommitKeepsEachTransactionItsOwn: transactions that queue
@@ -20,7 +19,7 @@ import (
 // the others' writes all land.
 func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 	ctx := context.Background()
-	s := openMigrated(t, filepath.Join(t.TempDir(), "w.db"))
+	s := openMigrated(t, filepath.Join(t.TempDir(), "w.db"), Options{})
 
 	// The first transaction holds the writer until the others are queued.
 	release, started := make(chan struct{}), make(chan struct{})
@@ -117,13 +116,12 @@ func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 // TestAPanicLeavesNoTransactionOpen: a transaction whose function panics
 // alone (nothing queued beside it) is rolled back, so the next one runs.
 func TestAPanicLeavesNoTransactionOpen(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testPanicAlone(t, filepath.Join(t.TempDir(), "p.db")) })
-	t.Run("postgres", func(t *testing.T) { testPanicAlone(t, pgtest.Schema(t)) })
+	onEngines(t, testPanicAlone)
 }
 
 func testPanicAlone(t *testing.T, url string) {
 	ctx := context.Background()
-	s := openMigrated(t, url)
+	s := openMigrated(t, url, Options{})
 	func() {
 		defer func() { recover() }()
 		s.Tx(ctx, func(q iam.Queries) error { q.CreateOrg(ctx, newOrg(t, "lost")); panic("boom") })

@@ -4,23 +4,20 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
-	"github.com/wardenhq/warden/internal/pgtest"
 )
 
 func TestBulkBuildsDeferredIndexesAgain(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testDeferIndexes(t, filepath.Join(t.TempDir(), "b.db")) })
-	t.Run("postgres", func(t *testing.T) { testDeferIndexes(t, pgtest.Schema(t)) })
+	onEngines(t, testDeferIndexes)
 }
 
 func testDeferIndexes(t *testing.T, url string) {
 	ctx := context.Background()
-	s := openMigrated(t, url)
+	s := openMigrated(t, url, Options{})
 	want := indexDefs(t, s)
 	org := newOrg(t, "Bulk")
 	now := time.Now().UnixMicro()

@@ -3,18 +3,20 @@ package sqlstore
 import (
 	"context"
 	"crypto/rand"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/pgtest"
 )
 
 // openMigrated opens the database at url, migrated, closed when the test
 // ends.
-func openMigrated(t *testing.T, url string) *Store {
+func openMigrated(t testing.TB, url string, opts Options) *Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, url, Options{})
+	s, err := Open(ctx, url, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,6 +25,12 @@ func openMigrated(t *testing.T, url string) *Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// onEngines runs test on a new SQLite file and on a new PostgreSQL schema.
+func onEngines(t *testing.T, test func(t *testing.T, url string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "warden.db")) })
+	t.Run("postgres", func(t *testing.T) { test(t, pgtest.Schema(t)) })
 }
 
 func newID(t *testing.T, at time.Time) iam.ID {

@@ -20,16 +20,7 @@ func newPostgres(t testing.TB) *sqlstore.Store {
 // openPostgres opens (and migrates) a store on dbURL, closed at the end.
 func openPostgres(t testing.TB, dbURL string) *sqlstore.Store {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{ReadConns: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return sqlstore.OpenMigrated(t, dbURL, sqlstore.Options{ReadConns: 8})
 }
 
 func TestPostgres(t *testing.T) {

@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -12,16 +11,7 @@ import (
 
 func newSQLite(t testing.TB) *sqlstore.Store {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return sqlstore.OpenMigrated(t, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
 }
 
 func TestSQLite(t *testing.T) {

@@ -1,0 +1,4 @@
+package sqlstore
+
+// OpenMigrated lets the external tests open a store as the internal ones do.
+var OpenMigrated = openMigrated
