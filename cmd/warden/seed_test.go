@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"github.com/wardenhq/warden/internal/pgtest"
 	"os"
@@ -63,6 +64,9 @@ func seedAndServe(t *testing.T, db []string, dbURL string) {
 		t.Errorf("%d role bindings for %d users", n, users)
 	}
 	st.Close()
+	if n := staleOrgRoles(t, db[0], dbURL); n != 0 {
+		t.Errorf("%d users' org_roles differ from their org-scope bindings", n)
+	}
 
 	// A second seed is refused without --force.
 	err := run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
@@ -112,6 +116,23 @@ func seedAndServe(t *testing.T, db []string, dbURL string) {
 	if err == nil {
 		t.Fatal("a wrong API key authenticated")
 	}
+}
+
+// staleOrgRoles counts the users whose org_roles, which the seed writes
+// itself with the bindings' triggers dropped, are not what the triggers
+// would have written.
+func staleOrgRoles(t *testing.T, flag, dbURL string) int {
+	t.Helper()
+	driver, agg := "sqlite", "group_concat"
+	if flag == "--database-url" {
+		driver, agg = "pgx", "string_agg"
+	}
+	db := must(sql.Open(driver, dbURL))(t)
+	defer db.Close()
+	var n int
+	noErr(t, db.QueryRow(`SELECT COUNT(*) FROM users u WHERE org_roles <> COALESCE((SELECT `+agg+`(role, ',' ORDER BY role)
+		FROM role_bindings b WHERE b.org_id = u.org_id AND b.subject_id = u.id AND b.scope_type = 'org'), '')`).Scan(&n))
+	return n
 }
 
 func TestSeedFlags(t *testing.T) {

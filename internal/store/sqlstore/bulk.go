@@ -30,9 +30,9 @@ type Bulk struct {
 	stmt map[string]*sql.Stmt
 	rows int // SQLite: rows inserted in the open transaction
 	wal  bool
-	// deferred are the CREATE INDEX statements of the indexes DeferIndexes
-	// dropped, by name, for Finish to run again.
-	deferred map[string]string
+	// deferred are the indexes and triggers DeferIndexes and DeferTriggers
+	// dropped, with the statements that create them, for Finish to run again.
+	deferred map[schemaObject]string
 	// Counts is how many rows each table received, Times how long that took.
 	Counts map[string]int64
 	Times  map[string]time.Duration
@@ -216,6 +216,9 @@ func (b *Bulk) Exec(ctx context.Context, query string, args ...any) error {
 	return translate(err, "bulk load")
 }
 
+// schemaObject names an index or a trigger ("index", "trigger").
+type schemaObject struct{ kind, name string }
+
 // DeferIndexes drops the secondary indexes of tables until Finish, which
 // builds them again. An index built once from sorted keys costs a fraction
 // of one kept up through a million random inserts, and its pages end full
@@ -230,26 +233,58 @@ func (b *Bulk) DeferIndexes(ctx context.Context, tables ...string) error {
 			WHERE n.nspname = current_schema() AND t.relname = $1
 			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`
 	}
-	found := map[string]string{}
+	return b.drop(ctx, "index", q, tables)
+}
+
+// DeferTriggers drops the triggers of tables until Finish, which creates
+// them again. What they would have written the load writes itself (the
+// seed fills users.org_roles): run row by row, with the indexes deferred,
+// each would scan its table.
+func (b *Bulk) DeferTriggers(ctx context.Context, tables ...string) error {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = $1`
+	if b.pg != nil {
+		q = `SELECT t.tgname, pg_get_triggerdef(t.oid)
+			FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relname = $1 AND NOT t.tgisinternal`
+	}
+	return b.drop(ctx, "trigger", q, tables)
+}
+
+// drop drops the objects of kind on tables that q (name, definition) lists
+// and remembers them for rebuild.
+func (b *Bulk) drop(ctx context.Context, kind, q string, tables []string) error {
+	if b.deferred == nil {
+		b.deferred = map[schemaObject]string{}
+	}
 	for _, table := range tables {
+		found := map[string]string{}
 		if err := b.query(ctx, found, q, table); err != nil {
 			return err
 		}
-	}
-	if b.deferred == nil {
-		b.deferred = map[string]string{}
-	}
-	for name, def := range found {
-		if err := b.Exec(ctx, `DROP INDEX `+pgx.Identifier{name}.Sanitize()); err != nil {
-			return fmt.Errorf("bulk load: drop index %s: %w", name, err)
+		for name, def := range found {
+			stmt := `DROP ` + strings.ToUpper(kind) + ` ` + pgx.Identifier{name}.Sanitize()
+			if b.pg != nil && kind == "trigger" {
+				stmt += ` ON ` + pgx.Identifier{table}.Sanitize()
+			}
+			if err := b.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("bulk load: drop %s %s: %w", kind, name, err)
+			}
+			b.deferred[schemaObject{kind, name}] = def
 		}
-		b.deferred[name] = def
 	}
 	return nil
 }
 
 // Deferred is the number of indexes DeferIndexes dropped.
-func (b *Bulk) Deferred() int { return len(b.deferred) }
+func (b *Bulk) Deferred() int {
+	n := 0
+	for o := range b.deferred {
+		if o.kind == "index" {
+			n++
+		}
+	}
+	return n
+}
 
 // query adds the (name, definition) rows of q to into.
 func (b *Bulk) query(ctx context.Context, into map[string]string, q string, args ...any) error {
@@ -274,32 +309,34 @@ func (b *Bulk) query(ctx context.Context, into map[string]string, q string, args
 	return translate(rows.Err(), "bulk load")
 }
 
-// rebuild creates the deferred indexes that do not exist.
+// rebuild creates the deferred indexes and triggers that do not exist.
 func (b *Bulk) rebuild(ctx context.Context) error {
 	if len(b.deferred) == 0 {
 		return nil
 	}
-	q := `SELECT name, '' FROM sqlite_master WHERE type = 'index'`
+	q := `SELECT type || ' ' || name, '' FROM sqlite_master WHERE type IN ('index', 'trigger')`
 	if b.pg != nil {
-		q = `SELECT c.relname, '' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-			WHERE n.nspname = current_schema() AND c.relkind = 'i'`
+		q = `SELECT 'index ' || c.relname, '' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relkind = 'i'
+			UNION ALL SELECT 'trigger ' || t.tgname, '' FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()`
 	}
 	exists := map[string]string{}
 	if err := b.query(ctx, exists, q); err != nil {
 		return err
 	}
-	for name, def := range b.deferred {
-		if _, ok := exists[name]; ok {
+	for o, def := range b.deferred {
+		if _, ok := exists[o.kind+" "+o.name]; ok {
 			continue
 		}
 		if err := b.Exec(ctx, def); err != nil {
-			return fmt.Errorf("bulk load: build index %s: %w", name, err)
+			return fmt.Errorf("bulk load: create %s %s: %w", o.kind, o.name, err)
 		}
 	}
 	return nil
 }
 
-// Finish builds the deferred indexes, commits the load and restores the
+// Finish builds the deferred indexes and triggers, commits the load and restores the
 // connection's normal settings; on PostgreSQL it refreshes the planner's
 // statistics.
 func (b *Bulk) Finish(ctx context.Context) error {

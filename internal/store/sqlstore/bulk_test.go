@@ -11,15 +11,16 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 )
 
-func TestBulkBuildsDeferredIndexesAgain(t *testing.T) {
-	onEngines(t, testDeferIndexes)
+func TestBulkBuildsDeferredIndexesAndTriggersAgain(t *testing.T) {
+	onEngines(t, testDefer)
 }
 
-func testDeferIndexes(t *testing.T, url string) {
+func testDefer(t *testing.T, url string) {
 	ctx := context.Background()
 	s := openMigrated(t, url, Options{})
-	want := indexDefs(t, s)
+	want := schemaDefs(t, s)
 	org := newOrg(t, "Bulk")
+	ada := newID(t, time.Now())
 	now := time.Now().UnixMicro()
 	load := func(finish bool) {
 		t.Helper()
@@ -31,8 +32,12 @@ func testDeferIndexes(t *testing.T, url string) {
 			b.Abort()
 			t.Fatal(err)
 		}
-		if _, ok := b.deferred["users_email_uq"]; !ok || len(b.deferred) < 8 {
-			t.Errorf("deferred %v, want the users' secondary indexes", slices.Collect(maps.Keys(b.deferred)))
+		if err := b.DeferTriggers(ctx, "role_bindings"); err != nil {
+			b.Abort()
+			t.Fatal(err)
+		}
+		if _, ok := b.deferred[schemaObject{"index", "users_email_uq"}]; !ok || b.Deferred() < 8 || len(b.deferred) == b.Deferred() {
+			t.Errorf("deferred %v, want the users' secondary indexes and the bindings' triggers", slices.Collect(maps.Keys(b.deferred)))
 		}
 		if finish {
 			err = errors.Join(
@@ -41,7 +46,7 @@ func testDeferIndexes(t *testing.T, url string) {
 				b.Insert(ctx, "users", []string{"id", "org_id", "email", "email_norm", "username", "username_norm",
 					"first_name", "last_name", "full_name", "first_norm", "last_norm", "full_norm", "metadata",
 					"disabled", "instance_admin", "version", "created_at", "updated_at"},
-					[][]any{{newID(t, time.Now()), org.ID, "ada@example.com", "ada@example.com", "ada", "ada",
+					[][]any{{ada, org.ID, "ada@example.com", "ada@example.com", "ada", "ada",
 						"Ada", "L", "Ada L", "ada", "l", "ada l", "{}", false, false, int64(1), now, now}}))
 			if err != nil {
 				b.Abort()
@@ -54,8 +59,8 @@ func testDeferIndexes(t *testing.T, url string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := indexDefs(t, s); !maps.Equal(got, want) {
-			t.Fatalf("indexes after the load (finished %v):\n%v\nwant\n%v", finish, got, want)
+		if got := schemaDefs(t, s); !maps.Equal(got, want) {
+			t.Fatalf("indexes and triggers after the load (finished %v):\n%v\nwant\n%v", finish, got, want)
 		}
 	}
 	load(false)
@@ -68,14 +73,25 @@ func testDeferIndexes(t *testing.T, url string) {
 	if err := s.CreateUser(ctx, dup); !errors.As(err, &e) || e.Kind != iam.Conflict {
 		t.Fatalf("a second ada@example.com after the load: %v", err)
 	}
+	// The recreated trigger keeps her roles.
+	if err := s.CreateRoleBinding(ctx, &iam.RoleBinding{ID: newID(t, time.Now()), OrgID: org.ID, SubjectType: iam.SubjectUser,
+		SubjectID: ada, Role: "admin", ScopeType: iam.ScopeOrg, ScopeID: org.ID, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.GetUser(ctx, org.ID, ada); err != nil || !slices.Equal(u.Roles, []string{"admin"}) {
+		t.Fatalf("ada after a binding: %+v, %v", u, err)
+	}
 }
 
-// indexDefs are the definitions of the schema's indexes, by name.
-func indexDefs(t *testing.T, s *Store) map[string]string {
+// schemaDefs are the definitions of the schema's indexes and triggers, by
+// name.
+func schemaDefs(t *testing.T, s *Store) map[string]string {
 	t.Helper()
-	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`
+	q := `SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL`
 	if s.dialect == "postgres" {
-		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()`
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			UNION ALL SELECT t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT t.tgisinternal`
 	}
 	rows, err := s.w.QueryContext(context.Background(), q)
 	if err != nil {
@@ -90,8 +106,8 @@ func indexDefs(t *testing.T, s *Store) map[string]string {
 		}
 		defs[name] = def
 	}
-	if err := rows.Err(); err != nil || len(defs) < 20 {
-		t.Fatalf("%d indexes: %v", len(defs), err)
+	if err := rows.Err(); err != nil || len(defs) < 20 || defs["role_bindings_org_roles"]+defs["role_bindings_org_roles_insert"] == "" {
+		t.Fatalf("%d indexes and triggers, the bindings' among them? %v", len(defs), err)
 	}
 	return defs
 }

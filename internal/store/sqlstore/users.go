@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -13,29 +12,15 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 )
 
-const userColsBase = `id, org_id, ` + userColsOwn + `, `
+// userCols is the select list scanUser reads.
+const userCols = `id, org_id, ` + userColsOwn
 
 // userColsOwn are the columns of a user that scanOrgUser reads: all but
-// the organization, which the caller knows, and the roles.
+// the organization, which the caller knows. org_roles holds the keys of the
+// user's org-scope role bindings, comma-joined: a projection of
+// role_bindings that triggers keep (migration 0007).
 const userColsOwn = `seq, email, username, first_name, last_name, full_name, metadata,
-	disabled, instance_admin, version, created_at, updated_at, last_login_at`
-
-// userColsBy are a user's columns per dialect, ending with the keys of the
-// user's org-scope role bindings (their Roles) as one comma-joined column:
-// a correlated subquery, run per row returned, that the role_bindings_uq
-// index (org_id, subject_id, role, scope_type, …) answers alone. A second
-// query with the page's IDs cost a third of a page's time.
-var userColsBy = map[string]string{"sqlite": userColsWith("group_concat"), "postgres": userColsWith("string_agg")}
-
-// userColsWith is the select list with agg, the dialect's string
-// aggregate, joining the role keys.
-func userColsWith(agg string) string {
-	return userColsBase + `(SELECT ` + agg + `(role, ',') FROM role_bindings b
-		WHERE b.org_id = users.org_id AND b.subject_id = users.id AND b.scope_type = 'org')`
-}
-
-// userCols is the select list scanUser reads.
-func (q *queries) userCols() string { return userColsBy[q.s.dialect] }
+	disabled, instance_admin, version, created_at, updated_at, last_login_at, org_roles`
 
 func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) { return scanUserAnd(row) }
 
@@ -45,15 +30,15 @@ func scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, 
 	r := new(userScan)
 	u := &r.u
 	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}))
-	if err := row.Scan(append(append(dest, &r.roles), extra...)...); err != nil {
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	return r.user(), nil
 }
 
 // scanOrgUser reads a user of organization org from userColsOwn after
-// the ID, without roles: each column read costs calls into SQLite, and a
-// page reads 100 rows.
+// the ID: each column read costs calls into SQLite, and a page reads 100
+// rows.
 func scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
 	return func(row interface{ Scan(...any) error }) (*iam.User, error) {
 		r := new(userScan)
@@ -73,24 +58,24 @@ type userScan struct {
 	metadata         string
 	created, updated int64
 	lastLogin        sql.NullInt64
-	roles            sql.NullString
-	dest             [16]any
+	roles            string
+	dest             [17]any
 }
 
 // own appends the destinations of userColsOwn to dest.
 func (r *userScan) own(dest []any) []any {
 	u := &r.u
 	return append(dest, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName, &u.FullName, &r.metadata,
-		&u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin)
+		&u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin, &r.roles)
 }
 
 // user is the scanned user, from its stored forms.
 func (r *userScan) user() *iam.User {
 	u := &r.u
 	u.Roles = []string{}
-	if r.roles.String != "" {
-		u.Roles = strings.Split(r.roles.String, ",")
-		slices.Sort(u.Roles)
+	if r.roles != "" {
+		u.Roles = strings.Split(r.roles, ",")
+		slices.Sort(u.Roles) // PostgreSQL's collation may order them otherwise
 	}
 	u.Metadata = json.RawMessage(r.metadata)
 	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(r.created), fromMicros(r.updated), fromOptMicros(r.lastLogin)
@@ -129,7 +114,7 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 }
 
 func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, error) {
-	u, err := scanUser(q.r.QueryRowContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE org_id = $1 AND id = $2`,
+	u, err := scanUser(q.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE org_id = $1 AND id = $2`,
 		idArg(orgID), idArg(id)))
 	if err != nil {
 		return nil, translate(err, "user")
@@ -139,7 +124,7 @@ func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, err
 
 func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]*iam.User, error) {
 	norm := strings.ToLower(login)
-	rows, err := q.r.QueryContext(ctx, `SELECT `+q.userCols()+` FROM users
+	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users
 		WHERE email_norm = $1 OR (username_norm = $1 AND username_norm <> '') ORDER BY id LIMIT $2`, norm, limit(n))
 	if err != nil {
 		return nil, translate(err, "users")
@@ -262,7 +247,7 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
 	}
 	rows, err := q.r.QueryContext(ctx, `WITH m AS MATERIALIZED (`+matches(a, b)+`)
-		SELECT `+q.userCols()+`, (SELECT COUNT(*) FROM m) FROM users
+		SELECT `+userCols+`, (SELECT COUNT(*) FROM m) FROM users
 		WHERE `+key+` IN (SELECT k FROM m) AND `+outer+` ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
@@ -293,54 +278,21 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 
 // listUsers runs the page query with a WHERE clause over args.
 func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*iam.User, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
+	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
 	return collect(rows, scanUser, "users")
 }
 
-// listPage is a plain page: the next users by ID, their roles read from
-// one range of role_bindings_uq, which holds them in the same order, not
-// by a subquery per user (a quarter of the page's time, in 100 seeks).
+// listPage is a plain page: the next users by ID.
 func (q *queries) listPage(ctx context.Context, orgID iam.ID, args []any) ([]*iam.User, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT id, `+userColsOwn+` FROM users
 		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	users, err := collect(rows, scanOrgUser(orgID), "users")
-	if err != nil || len(users) == 0 {
-		return users, err
-	}
-	rows, err = q.r.QueryContext(ctx, `SELECT subject_id, role FROM role_bindings
-		WHERE org_id = $1 AND subject_id >= $2 AND subject_id <= $3 AND scope_type = 'org'
-		ORDER BY subject_id`, args[0], idArg(users[0].ID), idArg(users[len(users)-1].ID))
-	if err != nil {
-		return nil, translate(err, "role bindings")
-	}
-	defer rows.Close()
-	i := 0
-	var subject iam.ID
-	var role string
-	for rows.Next() {
-		if err := rows.Scan(idScan{&subject}, &role); err != nil {
-			return nil, translate(err, "role bindings")
-		}
-		for i < len(users) && bytes.Compare(users[i].ID[:], subject[:]) < 0 {
-			i++
-		}
-		if i < len(users) && users[i].ID == subject {
-			users[i].Roles = append(users[i].Roles, role)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err, "role bindings")
-	}
-	for _, u := range users {
-		slices.Sort(u.Roles) // as scanUser does: the database's collation may order them otherwise
-	}
-	return users, nil
+	return collect(rows, scanOrgUser(orgID), "users")
 }
 
 func (q *queries) CountUsers(ctx context.Context) (int64, error) {

@@ -337,6 +337,25 @@ func testBindings(t *testing.T, newStore NewStore) {
 			t.Fatalf("%d bindings left, want the group's", len(got))
 		}
 	})
+	t.Run("a user's roles follow their org-scope bindings in every read, and no other organization's", func(t *testing.T) {
+		x := mustUser(t, s, c, o, "x@example.com", "xuser")
+		other := mustOrg(t, s, c, "Other")
+		mustBind(t, s, c, other.ID, iam.SubjectUser, x.ID, "admin", iam.ScopeOrg, other.ID)
+		wantRoles(t, s, x)
+		r := mustBind(t, s, c, o.ID, iam.SubjectUser, x.ID, "reader", iam.ScopeOrg, o.ID)
+		mustBind(t, s, c, o.ID, iam.SubjectUser, x.ID, "project.reader", iam.ScopeWorkspace, w.ID)
+		wantRoles(t, s, x, "reader")
+		mustBind(t, s, c, o.ID, iam.SubjectUser, x.ID, "admin", iam.ScopeOrg, o.ID)
+		wantRoles(t, s, x, "admin", "reader")
+		noErr(t, s.DeleteRoleBinding(ctx, o.ID, r.ID))
+		wantRoles(t, s, x, "admin")
+		_, err := s.DeleteRoleBindings(ctx, o.ID, iam.BindingFilter{SubjectID: x.ID})
+		noErr(t, err)
+		wantRoles(t, s, x)
+		if got, _ := s.ListRoleBindings(ctx, other.ID, iam.BindingFilter{SubjectID: x.ID}); len(got) != 1 {
+			t.Fatalf("the other organization holds %d bindings for the ID, want 1", len(got))
+		}
+	})
 	t.Run("deleting a user removes their bindings and memberships", func(t *testing.T) {
 		v := mustUser(t, s, c, o, "v@example.com", "v")
 		mustBind(t, s, c, o.ID, iam.SubjectUser, v.ID, "user", iam.ScopeOrg, o.ID)
@@ -444,4 +463,40 @@ func testAccessIsolation(t *testing.T, newStore NewStore) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// wantRoles checks u's roles as each read gives them: by ID, on a page, by
+// email, by prefix search and by login.
+func wantRoles(t *testing.T, s iam.Queries, u *iam.User, roles ...string) {
+	t.Helper()
+	if roles == nil {
+		roles = []string{}
+	}
+	got, err := s.GetUser(ctx, u.OrgID, u.ID)
+	noErr(t, err)
+	reads := map[string]*iam.User{"get": got}
+	for name, f := range map[string]iam.UserFilter{"page": {Page: iam.Page{Limit: 1000}}, "email": {Email: u.Email}, "search": {Q: u.Username}} {
+		list, err := s.ListUsers(ctx, u.OrgID, f)
+		noErr(t, err)
+		for _, l := range list {
+			if l.ID == u.ID {
+				reads[name] = l
+			}
+		}
+	}
+	found, err := s.FindUsersByLogin(ctx, u.Email, 10)
+	noErr(t, err)
+	for _, l := range found {
+		if l.ID == u.ID {
+			reads["login"] = l
+		}
+	}
+	for _, name := range []string{"get", "page", "email", "search", "login"} {
+		if reads[name] == nil {
+			t.Fatalf("%s: the user is not found", name)
+		}
+		if !slices.Equal(reads[name].Roles, roles) {
+			t.Fatalf("%s: roles %#v, want %v", name, reads[name].Roles, roles)
+		}
+	}
 }
