@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -65,6 +66,53 @@ func TestOrgRolesFollowEveryBindingChange(t *testing.T) {
 		roles()
 		if got, _ := s.GetUser(ctx, org.ID, v.ID); !slices.Equal(got.Roles, []string{"admin"}) {
 			t.Fatalf("the binding's new subject has roles %v", got.Roles)
+		}
+	})
+}
+
+// TestOrgRolesUnderConcurrentBindings binds one user to several roles at
+// once, each on its own connection: none of the roles may be lost from the
+// projection, whichever order the transactions commit in.
+func TestOrgRolesUnderConcurrentBindings(t *testing.T) {
+	onEngines(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := openMigrated(t, url, Options{})
+		org := newOrg(t, "Concurrent")
+		if err := s.CreateOrg(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "c@example.com", Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 5 {
+			var want []string
+			errs := make(chan error, 8)
+			for i := range 8 {
+				role := fmt.Sprintf("r%d-%d", round, i)
+				want = append(want, role)
+				go func() {
+					errs <- s.CreateRoleBinding(ctx, &iam.RoleBinding{ID: newID(t, time.Now()), OrgID: org.ID,
+						SubjectType: iam.SubjectUser, SubjectID: u.ID, Role: role, ScopeType: iam.ScopeOrg,
+						ScopeID: org.ID, CreatedAt: time.Now()})
+				}()
+			}
+			for range 8 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := s.GetUser(ctx, org.ID, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Roles, want) {
+				t.Fatalf("round %d: roles %v, want %v", round, got.Roles, want)
+			}
+			if _, err := s.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE subject_id = $1`, idArg(u.ID)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }
