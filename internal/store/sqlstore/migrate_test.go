@@ -2,12 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -15,42 +9,12 @@ import (
 )
 
 // TestRolesMoveIntoBindings upgrades a version-1 database whose users hold
-// their org roles in a column: after migration 2 the roles are org-scope
-// role bindings and read back the same.
+// their org roles in a column: migration 2 turns them into org-scope role
+// bindings, migration 7 fills users.org_roles from those, and the roles
+// read back the same.
 func TestRolesMoveIntoBindings(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		testRolesMove(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("WARDEN_TEST_DATABASE_URL")
-		if base == "" {
-			if os.Getenv("WARDEN_REQUIRE_POSTGRES") == "1" {
-				t.Fatal("WARDEN_TEST_DATABASE_URL is not set")
-			}
-			t.Skip("WARDEN_TEST_DATABASE_URL is not set")
-		}
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "wm_" + hex.EncodeToString(b)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		s, err := Open(context.Background(), u.String(), Options{})
+	onEngines(t, func(t *testing.T, url string) {
+		s, err := Open(context.Background(), url, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
