@@ -123,15 +123,15 @@ func seedAndServe(t *testing.T, db []string, dbURL string) {
 // would have written.
 func staleOrgRoles(t *testing.T, flag, dbURL string) int {
 	t.Helper()
-	driver, agg := "sqlite", "group_concat"
+	roles := `SELECT role FROM role_bindings b WHERE b.org_id = u.org_id AND b.subject_id = u.id AND b.scope_type = 'org'`
+	driver, agg := "sqlite", `SELECT group_concat(role, ',') FROM (`+roles+` ORDER BY role)`
 	if flag == "--database-url" {
-		driver, agg = "pgx", "string_agg"
+		driver, agg = "pgx", `SELECT string_agg(role, ',' ORDER BY role) FROM (`+roles+`) r`
 	}
 	db := must(sql.Open(driver, dbURL))(t)
 	defer db.Close()
 	var n int
-	noErr(t, db.QueryRow(`SELECT COUNT(*) FROM users u WHERE org_roles <> COALESCE((SELECT `+agg+`(role, ',' ORDER BY role)
-		FROM role_bindings b WHERE b.org_id = u.org_id AND b.subject_id = u.id AND b.scope_type = 'org'), '')`).Scan(&n))
+	noErr(t, db.QueryRow(`SELECT COUNT(*) FROM users u WHERE org_roles <> COALESCE((`+agg+`), '')`).Scan(&n))
 	return n
 }
 
