@@ -336,9 +336,9 @@ func (b *Bulk) rebuild(ctx context.Context) error {
 	return nil
 }
 
-// Finish builds the deferred indexes and triggers, commits the load and restores the
-// connection's normal settings; on PostgreSQL it refreshes the planner's
-// statistics.
+// Finish builds the deferred indexes and triggers, commits the load and
+// restores the connection's normal settings; on PostgreSQL it refreshes the
+// planner's statistics.
 func (b *Bulk) Finish(ctx context.Context) error {
 	defer b.conn.Close()
 	started := time.Now()
@@ -373,8 +373,8 @@ func (b *Bulk) Finish(ctx context.Context) error {
 }
 
 // Abort rolls back what the open SQLite transaction holds (COPYs done on
-// PostgreSQL stay), builds any deferred index the rollback did not bring
-// back, and releases the connection.
+// PostgreSQL stay), creates any deferred index or trigger the rollback did
+// not bring back, and releases the connection.
 func (b *Bulk) Abort() {
 	if b.tx != nil {
 		b.tx.Rollback()
