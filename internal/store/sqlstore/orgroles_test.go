@@ -67,6 +67,26 @@ func TestOrgRolesFollowEveryBindingChange(t *testing.T) {
 		if got, _ := s.GetUser(ctx, org.ID, v.ID); !slices.Equal(got.Roles, []string{"admin"}) {
 			t.Fatalf("the binding's new subject has roles %v", got.Roles)
 		}
+		// Deleting the organization cascades through its bindings, whose
+		// triggers run on users being deleted too; another one keeps its roles.
+		kept := newOrg(t, "Kept")
+		if err := s.CreateOrg(ctx, kept); err != nil {
+			t.Fatal(err)
+		}
+		w := &iam.User{ID: newID(t, now), OrgID: kept.ID, Email: "w@example.com", Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
+		if err := s.CreateUser(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateRoleBinding(ctx, &iam.RoleBinding{ID: newID(t, now), OrgID: kept.ID, SubjectType: iam.SubjectUser,
+			SubjectID: w.ID, Role: "reader", ScopeType: iam.ScopeOrg, ScopeID: kept.ID, CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteOrg(ctx, org.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.GetUser(ctx, kept.ID, w.ID); err != nil || !slices.Equal(got.Roles, []string{"reader"}) {
+			t.Fatalf("the other organization's user after the delete: %+v, %v", got, err)
+		}
 	})
 }
 
