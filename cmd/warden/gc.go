@@ -2,8 +2,9 @@ package main
 
 import (
 	"os"
-	"runtime"
 	"runtime/debug"
+
+	"github.com/wardenhq/warden/internal/authn"
 )
 
 // tuneGC paces the garbage collector, unless GOGC or GOMEMLIMIT (which
@@ -24,7 +25,7 @@ func tuneGC(gcPercent, limitMiB, hashWorkers int, argon2KiB uint32) {
 	limit := int64(limitMiB) << 20
 	if limit <= 0 {
 		if hashWorkers <= 0 {
-			hashWorkers = runtime.NumCPU()
+			hashWorkers = authn.DefaultWorkers()
 		}
 		limit = 128<<20 + int64(hashWorkers)*2*int64(argon2KiB)<<10
 	}
