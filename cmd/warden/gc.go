@@ -2,9 +2,8 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
-
-	"github.com/wardenhq/warden/internal/authn"
 )
 
 // tuneGC paces the garbage collector, unless GOGC or GOMEMLIMIT (which
@@ -25,7 +24,7 @@ func tuneGC(gcPercent, limitMiB, hashWorkers int, argon2KiB uint32) {
 	limit := int64(limitMiB) << 20
 	if limit <= 0 {
 		if hashWorkers <= 0 {
-			hashWorkers = authn.DefaultWorkers()
+			hashWorkers = runtime.NumCPU()
 		}
 		limit = 128<<20 + int64(hashWorkers)*2*int64(argon2KiB)<<10
 	}

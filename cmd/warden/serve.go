@@ -109,7 +109,7 @@ func newServeCmd() *cobra.Command {
 	f.Uint32Var(&c.argon2.Memory, "argon2-memory", c.argon2.Memory, "argon2id memory in KiB")
 	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations")
 	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism")
-	f.IntVar(&c.hashWorkers, "hash-workers", 0, "password hashes computed at once; 0 = one per CPU, plus one")
+	f.IntVar(&c.hashWorkers, "hash-workers", 0, "password hashes computed at once; 0 = one per CPU")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted request body in bytes")
 	f.Float64Var(&c.rateLimit, "rate-limit", 100, "API requests per second per credential (per address when anonymous), on each node; 0 = no limit")
 	f.IntVar(&c.rateBurst, "rate-burst", 200, "API requests a credential may make at once before --rate-limit applies")

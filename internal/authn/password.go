@@ -55,19 +55,11 @@ type Hasher struct {
 // Warden; call it before the first hash.
 func (h *Hasher) LendProcs() { h.lender = &procLender{extra: cap(h.slots)} }
 
-// DefaultWorkers is the hash pool's size when none is given: one per CPU,
-// plus one. x/crypto's argon2 hands each of a hash's eight segments to a
-// goroutine of its own and waits for it, and a hash runs on a locked
-// thread of its own (lowPriority): with one worker per CPU, a CPU idled
-// through those hand-offs (16 % idle on two cores in a login run, 4 % with
-// a third worker, and logins/s a fifth higher).
-func DefaultWorkers() int { return runtime.NumCPU() + 1 }
-
 // NewHasher returns a Hasher for params running at most workers hashes at
-// once (DefaultWorkers if workers ≤ 0), drawing salts from rand.
+// once (runtime.NumCPU() if workers ≤ 0), drawing salts from rand.
 func NewHasher(params Argon2Params, workers int, rand io.Reader) *Hasher {
 	if workers <= 0 {
-		workers = DefaultWorkers()
+		workers = runtime.NumCPU()
 	}
 	h := &Hasher{params: params, rand: rand, slots: make(chan struct{}, workers)}
 	// DummyVerify's hash is made on first use, inside a worker slot.
