@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -72,6 +73,7 @@ type serveConfig struct {
 	keyRotation    time.Duration
 	argon2         authn.Argon2Params
 	hashWorkers    int
+	listConc       int
 	maxBody        int64
 	trustedProxies string
 	rateLimit      float64
@@ -110,6 +112,7 @@ func newServeCmd() *cobra.Command {
 	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations")
 	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism")
 	f.IntVar(&c.hashWorkers, "hash-workers", 0, "password hashes computed at once; 0 = one per CPU")
+	f.IntVar(&c.listConc, "list-concurrency", 0, "user lists and searches served at once, the rest waiting their turn in order of arrival; 0 = one per CPU on SQLite (its queries run in this process), no limit on PostgreSQL; -1 = no limit")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted request body in bytes")
 	f.Float64Var(&c.rateLimit, "rate-limit", 100, "API requests per second per credential (per address when anonymous), on each node; 0 = no limit")
 	f.IntVar(&c.rateBurst, "rate-burst", 200, "API requests a credential may make at once before --rate-limit applies")
@@ -181,7 +184,8 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 		return err
 	}
 	api := httpapi.New(httpapi.Config{SecureCookies: c.secureCookies, MaxBodyBytes: c.maxBody, TrustedProxies: proxies,
-		RateLimit: c.rateLimit, RateBurst: c.rateBurst}, svc, st, log, reg)
+		RateLimit: c.rateLimit, RateBurst: c.rateBurst, ListConcurrency: listConcurrency(c.listConc, st.Dialect())},
+		svc, st, log, reg)
 	env := api.CompatEnv()
 	sailpoint.Mount(api, env)
 	arthur.Mount(api, env)
@@ -295,4 +299,19 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// listConcurrency resolves --list-concurrency: by default, on SQLite, one
+// list per CPU, since its queries spend CPU in this process (measured in
+// docs/PERFORMANCE.md); PostgreSQL's wait on the network, and its pool
+// bounds them.
+func listConcurrency(flag int, dialect string) int {
+	switch {
+	case flag != 0:
+		return max(flag, 0)
+	case dialect == "sqlite":
+		return runtime.GOMAXPROCS(0)
+	default:
+		return 0
+	}
 }

@@ -63,6 +63,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 			s.idempotent(rec, r, rt)
 			return
 		}
+		if rt.Queued {
+			if err := s.lists.enter(ctx); err != nil {
+				writeError(rec, r, s.log, err)
+				return
+			}
+			defer s.lists.leave()
+		}
 		if err := rt.handle(rec, r); err != nil {
 			writeError(rec, r, s.log, err)
 		}

@@ -19,6 +19,9 @@ type Route struct {
 	// the request body names, "binding" for the binding's own scope.
 	Scope  string
 	Public bool // no authentication at all
+	// Queued marks a costly read: at most Config.ListConcurrency of them
+	// run at once, and the rest wait in order of arrival (admission.go).
+	Queued bool
 	handle func(http.ResponseWriter, *http.Request) error
 }
 
@@ -47,7 +50,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: "/v1/oauth-clients", Permission: authz.OrgsUpdate, handle: s.createOAuthClient},
 		{Method: "DELETE", Path: "/v1/oauth-clients/{client_id}", Permission: authz.OrgsUpdate, handle: s.deleteOAuthClient},
 
-		{Method: "GET", Path: "/v1/users", Permission: authz.UsersRead, handle: s.listUsers},
+		{Method: "GET", Path: "/v1/users", Permission: authz.UsersRead, Queued: true, handle: s.listUsers},
 		{Method: "POST", Path: "/v1/users", Permission: authz.UsersCreate, handle: s.createUser},
 		{Method: "GET", Path: "/v1/users/current", handle: s.currentUser},
 		{Method: "GET", Path: "/v1/users/{id}", Permission: authz.UsersRead, Self: true, handle: s.getUser},

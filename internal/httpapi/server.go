@@ -31,6 +31,9 @@ type Config struct {
 	// bucket; a RateLimit of 0 turns the limit off.
 	RateLimit float64
 	RateBurst int
+	// ListConcurrency is how many Queued routes (user lists and searches)
+	// run at once; 0 means no limit.
+	ListConcurrency int
 }
 
 // Pinger reports whether the database answers, for /readyz.
@@ -49,6 +52,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []Route
 	limiter *rateLimiter // nil: no API rate limit
+	lists   *admission   // Queued routes wait here; nil: no limit
 	details *cache.Map[iam.ID, renderedDetail]
 	whoamis *cache.Map[iam.ID, renderedWhoAmI]
 
@@ -64,6 +68,7 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 		promHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
 	s.metrics = newMetrics(reg)
 	s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
+	s.lists = newAdmission(cfg.ListConcurrency)
 	s.details = cache.New[iam.ID, renderedDetail](renderedDetailsMax)
 	s.whoamis = cache.New[iam.ID, renderedWhoAmI](renderedDetailsMax)
 	s.routes = s.routeTable()

@@ -6,7 +6,10 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
+
+	"github.com/wardenhq/warden/internal/httpapi"
 )
 
 type userBody struct {
@@ -219,6 +222,36 @@ func TestUsersEditThemselves(t *testing.T) {
 		{name: "who now has the role's permissions at once", method: "POST", path: "/v1/workspaces", token: reader.token,
 			body: map[string]string{"title": "Rita's"}, status: 201},
 	})
+}
+
+// TestUsersListedInTurn lists users from many clients at once through a
+// server that runs one list at a time: each waits its turn and gets its
+// full answer.
+func TestUsersListedInTurn(t *testing.T) {
+	t.Parallel()
+	a := newTestAPIWith(t, httpapi.Config{ListConcurrency: 1})
+	admin := a.signup(t)
+	for i := range 5 {
+		a.do(t, req{method: "POST", path: "/v1/users", token: admin.token,
+			body: map[string]any{"email": fmt.Sprintf("turn%d@example.com", i)}}).want(t, 201)
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			query := "limit=100"
+			if i%2 == 1 {
+				query = "q=turn"
+			}
+			var page userPage
+			a.do(t, req{method: "GET", path: "/v1/users?" + query, token: admin.token}).want(t, 200).into(t, &page)
+			if want := map[bool]int{false: 6, true: 5}[i%2 == 1]; len(page.Users) != want {
+				t.Errorf("GET /v1/users?%s: %d users, want %d", query, len(page.Users), want)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func TestUsersListPagesAndFilters(t *testing.T) {
