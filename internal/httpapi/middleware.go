@@ -64,11 +64,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 			return
 		}
 		if rt.Queued {
-			if err := s.lists.enter(ctx); err != nil {
+			if err := s.lists.Enter(ctx); err != nil {
 				writeError(rec, r, s.log, err)
 				return
 			}
-			defer s.lists.leave()
+			defer s.lists.Leave()
 		}
 		if err := rt.handle(rec, r); err != nil {
 			writeError(rec, r, s.log, err)

@@ -20,7 +20,10 @@ type Route struct {
 	Scope  string
 	Public bool // no authentication at all
 	// Queued marks a costly read: at most Config.ListConcurrency of them
-	// run at once, and the rest wait in order of arrival (admission.go).
+	// run at once, and the rest wait in order of arrival. Under load, with
+	// every page running at once, the Go scheduler shares the cores among
+	// them in 10 ms slices in no set order; one page per core, in turn,
+	// finishes in about its own time plus the queue ahead of it.
 	Queued bool
 	handle func(http.ResponseWriter, *http.Request) error
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wardenhq/warden/internal/admission"
 	"github.com/wardenhq/warden/internal/cache"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
@@ -51,8 +52,8 @@ type Server struct {
 	csrf    *http.CrossOriginProtection
 	mux     *http.ServeMux
 	routes  []Route
-	limiter *rateLimiter // nil: no API rate limit
-	lists   *admission   // Queued routes wait here; nil: no limit
+	limiter *rateLimiter     // nil: no API rate limit
+	lists   *admission.Queue // Queued routes wait here; nil: no limit
 	details *cache.Map[iam.ID, renderedDetail]
 	whoamis *cache.Map[iam.ID, renderedWhoAmI]
 
@@ -68,7 +69,7 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 		promHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
 	s.metrics = newMetrics(reg)
 	s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
-	s.lists = newAdmission(cfg.ListConcurrency)
+	s.lists = admission.New(cfg.ListConcurrency)
 	s.details = cache.New[iam.ID, renderedDetail](renderedDetailsMax)
 	s.whoamis = cache.New[iam.ID, renderedWhoAmI](renderedDetailsMax)
 	s.routes = s.routeTable()

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+
+	"github.com/wardenhq/warden/internal/admission"
 )
 
 // rowSet is a query's rows, as the queries read them.
@@ -42,41 +44,29 @@ func (d direct) QueryRowContext(ctx context.Context, query string, args ...any) 
 // gate admits reads to a pool of n connections first come, first served.
 // database/sql hands a freed connection to a random waiter, so under load
 // a request could lose that draw many times over: a list page's p99 was
-// five times its median. Reads queue here instead, in arrival order (a
-// channel's blocked senders are woken in order), and reach the pool only
-// when one of its connections is free.
+// five times its median. Reads queue here instead, in arrival order, and
+// reach the pool only when one of its connections is free.
 type gate struct {
 	e     execer
-	slots chan struct{}
+	queue *admission.Queue
 }
 
-func newGate(e execer, n int) *gate { return &gate{e: e, slots: make(chan struct{}, n)} }
-
-func (g *gate) acquire(ctx context.Context) error {
-	select {
-	case g.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (g *gate) release() { <-g.slots }
+func newGate(e execer, n int) *gate { return &gate{e: e, queue: admission.New(n)} }
 
 func (g *gate) QueryContext(ctx context.Context, query string, args ...any) (rowSet, error) {
-	if err := g.acquire(ctx); err != nil {
+	if err := g.queue.Enter(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := g.e.QueryContext(ctx, query, args...)
 	if err != nil {
-		g.release()
+		g.queue.Leave()
 		return nil, err
 	}
 	return &gatedRows{Rows: rows, g: g}, nil
 }
 
 func (g *gate) QueryRowContext(ctx context.Context, query string, args ...any) rowResult {
-	if err := g.acquire(ctx); err != nil {
+	if err := g.queue.Enter(ctx); err != nil {
 		return errRow{err}
 	}
 	return &gatedRow{row: g.e.QueryRowContext(ctx, query, args...), g: g}
@@ -107,7 +97,7 @@ func (r *gatedRows) Close() error {
 func (r *gatedRows) free() {
 	if !r.done {
 		r.done = true
-		r.g.release()
+		r.g.queue.Leave()
 	}
 }
 
@@ -123,7 +113,7 @@ func (r *gatedRow) Scan(dest ...any) error {
 	err := r.row.Scan(dest...)
 	if !r.done {
 		r.done = true
-		r.g.release()
+		r.g.queue.Leave()
 	}
 	return err
 }

@@ -5,55 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
-	"slices"
 	"testing"
-	"testing/synctest"
 )
-
-// TestGateAdmitsInArrivalOrder: reads that wait for a connection get one
-// in the order they came, not at random, and one whose request is
-// cancelled while it waits leaves the queue without taking a turn.
-func TestGateAdmitsInArrivalOrder(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		g := newGate(nil, 1)
-		if err := g.acquire(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		var order []int
-		done := make(chan struct{})
-		cancelled, cancel := context.WithCancel(context.Background())
-		gaveUp := make(chan error, 1)
-		for i := range 8 {
-			if i == 3 {
-				go func() { gaveUp <- g.acquire(cancelled) }()
-				synctest.Wait()
-			}
-			go func() {
-				if err := g.acquire(context.Background()); err != nil {
-					t.Error(err)
-				}
-				order = append(order, i) // one at a time: each holds the only slot
-				g.release()
-				done <- struct{}{}
-			}()
-			synctest.Wait() // i is queued before i+1 arrives
-		}
-		cancel()
-		if err := <-gaveUp; !errors.Is(err, context.Canceled) {
-			t.Fatalf("a cancelled wait returned %v", err)
-		}
-		g.release()
-		for range 8 {
-			<-done
-		}
-		if want := []int{0, 1, 2, 3, 4, 5, 6, 7}; !slices.Equal(order, want) {
-			t.Fatalf("admitted in order %v, want %v", order, want)
-		}
-		if len(g.slots) != 0 {
-			t.Fatalf("%d slots still taken", len(g.slots))
-		}
-	})
-}
 
 // TestGateFreesEverySlot: however a read ends (rows read to the end,
 // closed early and closed twice, one row scanned, no row, a bad
@@ -101,8 +54,8 @@ func TestGateFreesEverySlot(t *testing.T) {
 			if err := read(); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if len(g.slots) != 0 {
-				t.Fatalf("%s: %d slots still taken", name, len(g.slots))
+			if g.queue.Taken() != 0 {
+				t.Fatalf("%s: %d slots still taken", name, g.queue.Taken())
 			}
 		}
 	}
