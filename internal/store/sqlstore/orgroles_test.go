@@ -17,32 +17,11 @@ func TestOrgRolesFollowEveryBindingChange(t *testing.T) {
 	onEngines(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		s := openMigrated(t, url, Options{})
-		org := newOrg(t, "Roles")
-		if err := s.CreateOrg(ctx, org); err != nil {
-			t.Fatal(err)
-		}
-		now := time.Now()
-		u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "r@example.com", Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
-		if err := s.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		b := &iam.RoleBinding{ID: newID(t, now), OrgID: org.ID, SubjectType: iam.SubjectUser, SubjectID: u.ID,
-			Role: "reader", ScopeType: iam.ScopeOrg, ScopeID: org.ID, CreatedAt: now}
+		org := mustOrg(t, s, "Roles")
+		u := mustUser(t, s, org, "r@example.com")
+		b := orgRole(t, u, "reader")
 		if err := s.CreateRoleBinding(ctx, b); err != nil {
 			t.Fatal(err)
-		}
-		roles := func(want ...string) {
-			t.Helper()
-			got, err := s.GetUser(ctx, org.ID, u.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want == nil {
-				want = []string{}
-			}
-			if !slices.Equal(got.Roles, want) {
-				t.Fatalf("roles %v, want %v", got.Roles, want)
-			}
 		}
 		exec := func(q string, args ...any) {
 			t.Helper()
@@ -50,43 +29,28 @@ func TestOrgRolesFollowEveryBindingChange(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		roles("reader")
+		wantRoles(t, s, u, "reader")
 		exec(`UPDATE role_bindings SET role = 'admin' WHERE id = $1`, idArg(b.ID))
-		roles("admin")
+		wantRoles(t, s, u, "admin")
 		exec(`UPDATE role_bindings SET scope_type = 'workspace' WHERE id = $1`, idArg(b.ID))
-		roles()
+		wantRoles(t, s, u)
 		exec(`UPDATE role_bindings SET scope_type = 'org' WHERE id = $1`, idArg(b.ID))
-		roles("admin")
+		wantRoles(t, s, u, "admin")
 		// Moved to another subject: the first user loses the role.
-		v := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "v@example.com", Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
-		if err := s.CreateUser(ctx, v); err != nil {
-			t.Fatal(err)
-		}
+		v := mustUser(t, s, org, "v@example.com")
 		exec(`UPDATE role_bindings SET subject_id = $1 WHERE id = $2`, idArg(v.ID), idArg(b.ID))
-		roles()
-		if got, _ := s.GetUser(ctx, org.ID, v.ID); !slices.Equal(got.Roles, []string{"admin"}) {
-			t.Fatalf("the binding's new subject has roles %v", got.Roles)
-		}
+		wantRoles(t, s, u)
+		wantRoles(t, s, v, "admin")
 		// Deleting the organization cascades through its bindings, whose
 		// triggers run on users being deleted too; another one keeps its roles.
-		kept := newOrg(t, "Kept")
-		if err := s.CreateOrg(ctx, kept); err != nil {
-			t.Fatal(err)
-		}
-		w := &iam.User{ID: newID(t, now), OrgID: kept.ID, Email: "w@example.com", Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
-		if err := s.CreateUser(ctx, w); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.CreateRoleBinding(ctx, &iam.RoleBinding{ID: newID(t, now), OrgID: kept.ID, SubjectType: iam.SubjectUser,
-			SubjectID: w.ID, Role: "reader", ScopeType: iam.ScopeOrg, ScopeID: kept.ID, CreatedAt: now}); err != nil {
+		w := mustUser(t, s, mustOrg(t, s, "Kept"), "w@example.com")
+		if err := s.CreateRoleBinding(ctx, orgRole(t, w, "reader")); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.DeleteOrg(ctx, org.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.GetUser(ctx, kept.ID, w.ID); err != nil || !slices.Equal(got.Roles, []string{"reader"}) {
-			t.Fatalf("the other organization's user after the delete: %+v, %v", got, err)
-		}
+		wantRoles(t, s, w, "reader")
 	})
 }
 
@@ -97,42 +61,65 @@ func TestOrgRolesUnderConcurrentBindings(t *testing.T) {
 	onEngines(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		s := openMigrated(t, url, Options{})
-		org := newOrg(t, "Concurrent")
-		if err := s.CreateOrg(ctx, org); err != nil {
-			t.Fatal(err)
-		}
-		now := time.Now()
-		u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "c@example.com", Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
-		if err := s.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
+		u := mustUser(t, s, mustOrg(t, s, "Concurrent"), "c@example.com")
 		for round := range 5 {
 			var want []string
 			errs := make(chan error, 8)
 			for i := range 8 {
-				role := fmt.Sprintf("r%d-%d", round, i)
-				want = append(want, role)
-				go func() {
-					errs <- s.CreateRoleBinding(ctx, &iam.RoleBinding{ID: newID(t, time.Now()), OrgID: org.ID,
-						SubjectType: iam.SubjectUser, SubjectID: u.ID, Role: role, ScopeType: iam.ScopeOrg,
-						ScopeID: org.ID, CreatedAt: time.Now()})
-				}()
+				b := orgRole(t, u, fmt.Sprintf("r%d-%d", round, i))
+				want = append(want, b.Role)
+				go func() { errs <- s.CreateRoleBinding(ctx, b) }()
 			}
 			for range 8 {
 				if err := <-errs; err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, err := s.GetUser(ctx, org.ID, u.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got.Roles, want) {
-				t.Fatalf("round %d: roles %v, want %v", round, got.Roles, want)
-			}
+			wantRoles(t, s, u, want...)
 			if _, err := s.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE subject_id = $1`, idArg(u.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
 	})
+}
+
+func mustOrg(t *testing.T, s *Store, name string) *iam.Org {
+	t.Helper()
+	o := newOrg(t, name)
+	if err := s.CreateOrg(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func mustUser(t *testing.T, s *Store, org *iam.Org, email string) *iam.User {
+	t.Helper()
+	now := time.Now()
+	u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: email, Metadata: []byte("{}"), CreatedAt: now, UpdatedAt: now}
+	if err := s.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// orgRole is a binding of u to role across its organization, not stored.
+func orgRole(t *testing.T, u *iam.User, role string) *iam.RoleBinding {
+	now := time.Now()
+	return &iam.RoleBinding{ID: newID(t, now), OrgID: u.OrgID, SubjectType: iam.SubjectUser, SubjectID: u.ID,
+		Role: role, ScopeType: iam.ScopeOrg, ScopeID: u.OrgID, CreatedAt: now}
+}
+
+// wantRoles checks the roles GetUser gives u.
+func wantRoles(t *testing.T, s *Store, u *iam.User, want ...string) {
+	t.Helper()
+	got, err := s.GetUser(context.Background(), u.OrgID, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want == nil {
+		want = []string{}
+	}
+	if !slices.Equal(got.Roles, want) {
+		t.Fatalf("%s has roles %v, want %v", u.Email, got.Roles, want)
+	}
 }
