@@ -25,7 +25,9 @@ func BenchmarkEncodeUserPage(b *testing.B) {
 	b.Run("direct", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			writeUserPage(httptest.NewRecorder(), users, &next)
+			if err := writeUserPage(httptest.NewRecorder(), users, &next); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("reflect", func(b *testing.B) {

@@ -18,17 +18,18 @@ import (
 
 var pagePool = sync.Pool{New: func() any { return new([]byte) }}
 
-// writeUserPage sends what writeJSON sends for userList{users, next}.
-func writeUserPage(w http.ResponseWriter, users []*iam.User, next *string) {
+// writeUserPage sends what writeJSON sends for userList{users, next}; an
+// error (only stored metadata that is not JSON) is the caller's to answer.
+func writeUserPage(w http.ResponseWriter, users []*iam.User, next *string) error {
 	p := pagePool.Get().(*[]byte)
 	defer pagePool.Put(p)
 	b, err := appendUserPage((*p)[:0], users, next)
 	*p = b
 	if err != nil {
-		http.Error(w, `{"code":"internal"}`, http.StatusInternalServerError)
-		return
+		return err
 	}
 	writeBody(w, http.StatusOK, typeJSON, b)
+	return nil
 }
 
 // appendUserPage appends json.Encoder's encoding of userList{users, next},

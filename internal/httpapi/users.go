@@ -93,8 +93,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if len(users) > 0 {
 		next = nextCursor(len(users), f.Limit, users[len(users)-1].ID)
 	}
-	writeUserPage(w, users, next)
-	return nil
+	return writeUserPage(w, users, next)
 }
 
 // userPatch is the document PATCH /v1/users/{id} edits; other fields of a
