@@ -15,6 +15,10 @@ import (
 // cookieName is the session cookie; the Arthur client reads it by this name.
 const cookieName = "Authorization"
 
+// statusClientClosed is the status recorded for a request whose client
+// left before it was served (nginx's "client closed request").
+const statusClientClosed = 499
+
 // wrap gives every route the same envelope: panic recovery, a body limit,
 // the request description, authentication, error rendering, metrics and a
 // log line.
@@ -64,8 +68,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 			return
 		}
 		if rt.Queued {
-			if err := s.lists.Enter(ctx); err != nil {
-				writeError(rec, r, s.log, err)
+			if s.lists.Enter(ctx) != nil {
+				// The client left (or the server is stopping) while it
+				// waited: no one reads an answer, and it is no server
+				// error to log or count as one.
+				rec.WriteHeader(statusClientClosed)
 				return
 			}
 			defer s.lists.Leave()

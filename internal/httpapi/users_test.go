@@ -1,8 +1,10 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"slices"
@@ -252,6 +254,28 @@ func TestUsersListedInTurn(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestUsersListLeftWhileQueued: a list whose client leaves while it waits
+// for its turn ends without an answer and is counted as 499, not as a
+// server error; the place it waited for is not lost.
+func TestUsersListLeftWhileQueued(t *testing.T) {
+	t.Parallel()
+	a := newTestAPIWith(t, httpapi.Config{ListConcurrency: 1})
+	admin := a.signup(t)
+	a.do(t, req{method: "GET", path: "/v1/users", token: admin.token}).want(t, 200) // the token is now cached
+	release := a.server.HoldListPlace()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // gone before its turn: the only place is held
+	r := httptest.NewRequestWithContext(ctx, "GET", "/v1/users", nil)
+	r.Header.Set("Authorization", "Bearer "+admin.token)
+	w := httptest.NewRecorder()
+	a.server.ServeHTTP(w, r)
+	if w.Code != 499 || w.Body.Len() != 0 {
+		t.Fatalf("left while queued: %d %q, want 499 and no body", w.Code, w.Body)
+	}
+	release()
+	a.do(t, req{method: "GET", path: "/v1/users", token: admin.token}).want(t, 200)
 }
 
 func TestUsersListPagesAndFilters(t *testing.T) {
