@@ -50,7 +50,31 @@ func (s *Store) migrations() ([]migration, error) {
 // transaction. On PostgreSQL an advisory lock keeps nodes that start
 // together from applying the same migration twice.
 func (s *Store) Migrate(ctx context.Context) error {
-	return s.migrate(ctx, int(^uint(0)>>1))
+	if err := s.migrate(ctx, int(^uint(0)>>1)); err != nil {
+		return err
+	}
+	return s.dropStat4(ctx)
+}
+
+// dropStat4 drops the sample statistics an ANALYZE (or PRAGMA optimize)
+// leaves in a SQLite file. With them the planner weighs the values bound
+// to a range, so SQLite compiles a prefix search again at every run: four
+// times its cost (BenchmarkSearchUsers). The query-planner stability flag
+// that would stop this is out of the driver's reach; sqlite_stat1, the
+// per-index statistics, stays.
+func (s *Store) dropStat4(ctx context.Context) error {
+	if s.dialect != "sqlite" {
+		return nil
+	}
+	var n int
+	if err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	if _, err := s.w.ExecContext(ctx, `DROP TABLE sqlite_stat4`); err != nil {
+		return fmt.Errorf("dropping sqlite_stat4: %w", err)
+	}
+	s.log.Info("dropped sqlite_stat4: its samples make SQLite recompile every search")
+	return nil
 }
 
 // migrate applies the pending migrations numbered up to upTo.

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -47,5 +49,54 @@ func testRolesMove(t *testing.T, s *Store) {
 	}
 	if !slices.Equal(u.Roles, []string{"admin", "reader"}) {
 		t.Fatalf("roles after migration: %v", u.Roles)
+	}
+}
+
+// TestMigrateDropsStat4 runs ANALYZE, as an operator tuning the file
+// might, and starts again: the sample statistics that make SQLite
+// recompile every search are gone, the per-index ones and the search stay.
+func TestMigrateDropsStat4(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "warden.db")
+	s := openMigrated(t, path, Options{})
+	org := mustOrg(t, s, "Stats")
+	for i := range 20 {
+		mustUser(t, s, org, fmt.Sprintf("ann%02d@example.com", i))
+	}
+	if _, err := s.w.ExecContext(ctx, `ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	tables := func() (names []string) {
+		t.Helper()
+		rows, err := s.w.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_stat%' ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, n)
+		}
+		return names
+	}
+	if got := tables(); !slices.Contains(got, "sqlite_stat4") {
+		// If the driver stops building SQLite with STAT4, dropStat4 can go.
+		t.Fatalf("ANALYZE left %v, no sqlite_stat4", got)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := tables(); !slices.Equal(got, []string{"sqlite_stat1"}) {
+		t.Errorf("statistics tables after Migrate: %v, want only sqlite_stat1", got)
+	}
+	found, err := s.ListUsers(ctx, org.ID, iam.UserFilter{Q: "ann1", Page: iam.Page{Limit: 50}})
+	if err != nil || len(found) != 10 {
+		t.Fatalf("search after the drop: %d users, %v", len(found), err)
+	}
+	if err := s.Migrate(ctx); err != nil { // nothing left to drop
+		t.Fatal(err)
 	}
 }
