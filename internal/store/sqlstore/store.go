@@ -106,7 +106,10 @@ func openSQLite(path string, opts Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", file+"?"+pragmas+"&_pragma=query_only(1)")
+	// Each reader keeps its own page cache; 8 MiB instead of SQLite's 2
+	// holds the inner pages of the users table and the indexes a page or a
+	// search walks, which at a million users no longer fit.
+	r, err := sql.Open("sqlite", file+"?"+pragmas+"&_pragma=query_only(1)&_pragma=cache_size(-8192)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
