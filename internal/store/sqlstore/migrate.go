@@ -48,7 +48,8 @@ func (s *Store) migrations() ([]migration, error) {
 
 // Migrate applies every migration not applied yet, each in its own
 // transaction. On PostgreSQL an advisory lock keeps nodes that start
-// together from applying the same migration twice.
+// together from applying the same migration twice. On SQLite it then
+// drops the sample statistics (dropStat4).
 func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.migrate(ctx, int(^uint(0)>>1)); err != nil {
 		return err
@@ -58,7 +59,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // dropStat4 drops the sample statistics an ANALYZE (or PRAGMA optimize)
 // leaves in a SQLite file. With them the planner weighs the values bound
-// to a range, so SQLite compiles a prefix search again at every run: four
+// to a range, so SQLite compiles a prefix search again at every run: five
 // times its cost (BenchmarkSearchUsers). The query-planner stability flag
 // that would stop this is out of the driver's reach; sqlite_stat1, the
 // per-index statistics, stays.
