@@ -2,11 +2,11 @@ package loadgen
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
-	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
@@ -58,19 +58,11 @@ func HashRate(ctx context.Context, params authn.Argon2Params, d time.Duration) (
 // ServerRSS reads process_resident_memory_bytes from the server's
 // Prometheus /metrics.
 func (t *Target) ServerRSS(ctx context.Context) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Base+"/metrics", nil)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := t.Call(ctx, "GET", "/metrics", "", nil, &buf); err != nil {
 		return 0, err
 	}
-	resp, err := t.HTTP.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET /metrics: HTTP %d", resp.StatusCode)
-	}
-	return parseRSS(resp.Body)
+	return parseRSS(&buf)
 }
 
 func parseRSS(r io.Reader) (int64, error) {
