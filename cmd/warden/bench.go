@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -36,6 +37,22 @@ type benchConfig struct {
 var benchScenarios = []string{"ceiling", "whoami-jwt", "get-user-apikey", "list-users", "search-email", "create-user",
 	"authz-check", "audit-list", "login", "login-storm", "mixed"}
 
+// benchCeilingCmd is the hidden command bench runs the ceiling server
+// with, in a process of its own.
+const benchCeilingCmd = "bench-ceiling"
+
+func newBenchCeilingCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:    benchCeilingCmd,
+		Short:  "Serve bench's ceiling scenario until stdin ends (run by warden bench)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return loadgen.ServeCeiling(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	}
+}
+
 func newBenchCmd() *cobra.Command {
 	c := benchConfig{argon2: authn.DefaultArgon2Params}
 	cmd := &cobra.Command{
@@ -45,7 +62,8 @@ func newBenchCmd() *cobra.Command {
 per-credential rate limit answers 429) with a fixed number of keep-alive
 connections, each sending one request after another, for a duration or a
 request count, and reports per scenario the successful requests per second
-(also as a percentage of the in-process "ceiling" server), the exact
+(also as a percentage of the "ceiling": a storage-free net/http server that
+bench runs in a child process, as the server runs in its own), the exact
 p50/p95/p99/max latencies, the errors, and the server's RSS after it.
 
 Credentials, API keys and sample emails come from the manifest warden seed
@@ -181,7 +199,11 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 		var rows []benchRow
 		switch name {
 		case "ceiling":
-			cs, err := loadgen.StartCeiling()
+			exe, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			cs, err := loadgen.StartCeilingProcess(exe, benchCeilingCmd)
 			if err != nil {
 				return err
 			}

@@ -35,6 +35,8 @@ func TestBenchRefusesRemoteServers(t *testing.T) {
 	}
 }
 
+// TestBenchCeilingOnly runs the ceiling in its child process (this test
+// binary, through TestMain).
 func TestBenchCeilingOnly(t *testing.T) {
 	out, err := benchRun(t, "--scenarios", "ceiling", "--requests", "300", "--connections", "4")
 	noErr(t, err)

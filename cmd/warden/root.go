@@ -22,7 +22,7 @@ func newRootCmd(getenv func(string) string, stdin io.Reader, stdout, stderr io.W
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newSeedCmd(), newBenchCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newSeedCmd(), newBenchCmd(), newBenchCeilingCmd())
 	addClientCommands(root, getenv)
 	documentEnv(root)
 	return root

@@ -1,7 +1,9 @@
 package loadgen
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -202,5 +204,37 @@ func TestNextCursor(t *testing.T) {
 		if got := nextCursor([]byte(body)); got != want {
 			t.Errorf("nextCursor(%s) = %q, want %q", body, got, want)
 		}
+	}
+}
+
+// TestServeCeiling runs the child's side of StartCeilingProcess in this
+// process: it names its URL, serves it, and stops when its input ends.
+func TestServeCeiling(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- ServeCeiling(context.Background(), inR, outW) }()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := NewTarget(strings.TrimSpace(line), 1)
+	if err := tg.Call(context.Background(), http.MethodGet, "/", CeilingToken, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	inW.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("ServeCeiling did not stop when its input ended")
+	}
+}
+
+func TestStartCeilingProcessNeedsAURL(t *testing.T) {
+	if _, err := StartCeilingProcess("sh", "-c", "echo nothing here"); err == nil || !strings.Contains(err.Error(), "did not say") {
+		t.Fatalf("err = %v", err)
 	}
 }
