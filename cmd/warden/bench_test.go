@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -33,13 +34,20 @@ func TestBenchRefusesRemoteServers(t *testing.T) {
 	if _, err := benchRun(t, "--scenarios", "ceiling,nope", "--requests", "1"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown scenario: err = %v", err)
 	}
+	if _, err := benchRun(t, "--scenarios", "ceiling", "--requests", "1", "--procs", "0"); err == nil || !strings.Contains(err.Error(), "--procs") {
+		t.Errorf("--procs 0: err = %v", err)
+	}
 }
 
 // TestBenchCeilingOnly runs the ceiling in its child process (this test
-// binary, through TestMain).
+// binary, through TestMain) and gives the test its CPUs back.
 func TestBenchCeilingOnly(t *testing.T) {
-	out, err := benchRun(t, "--scenarios", "ceiling", "--requests", "300", "--connections", "4")
+	procs := runtime.GOMAXPROCS(0)
+	out, err := benchRun(t, "--scenarios", "ceiling", "--requests", "300", "--connections", "4", "--procs", "1")
 	noErr(t, err)
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("GOMAXPROCS after bench = %d, want %d again", got, procs)
+	}
 	if !strings.Contains(out, "ceiling") || !strings.Contains(out, "p99 ms") {
 		t.Fatalf("output:\n%s", out)
 	}
