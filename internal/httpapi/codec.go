@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -38,7 +39,12 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 
 // writeBody sends an encoded body as the whole response.
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
-	w.Header().Set("Content-Type", contentType)
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	// Past 2 KiB net/http would send the body in chunks of its own making;
+	// with the length known it goes out whole, and the client reads it in
+	// one piece.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	w.Write(body)
 }

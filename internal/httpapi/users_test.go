@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -254,6 +255,25 @@ func TestUsersListedInTurn(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestUsersListSentWhole: a page of users, far past net/http's 2 KiB
+// chunking buffer, goes out with its Content-Length, not in chunks.
+func TestUsersListSentWhole(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t)
+	admin := a.signup(t)
+	for i := range 20 {
+		a.do(t, req{method: "POST", path: "/v1/users", token: admin.token,
+			body: map[string]any{"email": fmt.Sprintf("whole%d@example.com", i), "full_name": "Whole Page"}}).want(t, 201)
+	}
+	r := a.do(t, req{method: "GET", path: "/v1/users?limit=100", token: admin.token}).want(t, 200)
+	if len(r.body) < 4096 {
+		t.Fatalf("a page of 21 users is only %d bytes", len(r.body))
+	}
+	if got := r.header.Get("Content-Length"); got != strconv.Itoa(len(r.body)) {
+		t.Errorf("Content-Length %q for a body of %d bytes (sent in chunks?)", got, len(r.body))
+	}
 }
 
 // TestUsersListLeftWhileQueued: a list whose client leaves while it waits
