@@ -41,9 +41,8 @@ func CheckLoopback(server string) error {
 // Target is the server under test.
 //
 // Requests go through fasthttp's HostClient rather than net/http's
-// Transport, for the reason wrk is written in C: the load generator shares
-// the machine with the server, and every microsecond it spends on a
-// request is taken from the server. net/http's Transport hands each
+// Transport: the load generator shares the machine with the server, and
+// every microsecond it spends on a request is taken from the server. net/http's Transport hands each
 // request between three goroutines (the caller's, the connection's writer
 // and its reader); on a two-core machine a whoami-jwt request cost the
 // load generator as much CPU as it cost the server. HostClient sends and
@@ -84,7 +83,9 @@ func NewTarget(base string, connections int) *Target {
 }
 
 // Call sends one request and reads the whole answer, into out when it is
-// not nil (reset first). A status other than 2xx is a *StatusError.
+// not nil (reset first). A status other than 2xx is a *StatusError. ctx is
+// checked before sending; a request in flight runs to its answer or to
+// requestTimeout, as the engine lets a request at the deadline finish.
 func (t *Target) Call(ctx context.Context, method, path, token string, body []byte, out *bytes.Buffer) error {
 	if t.err != nil {
 		return t.err
