@@ -22,16 +22,7 @@ func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 	s := openMigrated(t, filepath.Join(t.TempDir(), "w.db"), Options{})
 
 	// The first transaction holds the writer until the others are queued.
-	release, started := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- s.Tx(ctx, func(q iam.Queries) error {
-			close(started)
-			<-release
-			return q.CreateOrg(ctx, newOrg(t, "first"))
-		})
-	}()
-	<-started
+	release, first := holdWriter(t, s)
 
 	errRefused := errors.New("refused after writing")
 	kinds := map[string]func(q iam.Queries) error{
@@ -113,6 +104,24 @@ func TestGroupCommitKeepsEachTransactionItsOwn(t *testing.T) {
 	}
 }
 
+// holdWriter starts a transaction that creates the organization "first"
+// once release is closed, and returns when it holds the writer: whatever
+// is queued meanwhile commits in the next batch. first gets its outcome.
+func holdWriter(t *testing.T, s *Store) (release chan struct{}, first chan error) {
+	ctx := context.Background()
+	release, first = make(chan struct{}), make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		first <- s.Tx(ctx, func(q iam.Queries) error {
+			close(started)
+			<-release
+			return q.CreateOrg(ctx, newOrg(t, "first"))
+		})
+	}()
+	<-started
+	return release, first
+}
+
 // TestAPanicLeavesNoTransactionOpen: a transaction whose function panics
 // alone (nothing queued beside it) is rolled back, so the next one runs.
 func TestAPanicLeavesNoTransactionOpen(t *testing.T) {
@@ -145,16 +154,7 @@ func TestWriterJournalsSavepointsInMemory(t *testing.T) {
 	if err := s.w.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil || store != 2 {
 		t.Fatalf("writer temp_store = %d, %v; want 2 (memory)", store, err)
 	}
-	release, started := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- s.Tx(ctx, func(q iam.Queries) error {
-			close(started)
-			<-release
-			return q.CreateOrg(ctx, newOrg(t, "first"))
-		})
-	}()
-	<-started
+	release, first := holdWriter(t, s)
 	errBig := errors.New("refused after writing much")
 	big, kept := make(chan error, 1), make(chan error, 1)
 	go func() {
