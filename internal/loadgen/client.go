@@ -42,11 +42,12 @@ func CheckLoopback(server string) error {
 //
 // Requests go through fasthttp's HostClient rather than net/http's
 // Transport: the load generator shares the machine with the server, and
-// every microsecond it spends on a request is taken from the server. net/http's Transport hands each
-// request between three goroutines (the caller's, the connection's writer
-// and its reader); on a two-core machine a whoami-jwt request cost the
-// load generator as much CPU as it cost the server. HostClient sends and
-// reads on the caller's goroutine, over a pool of keep-alive connections.
+// every microsecond it spends on a request is taken from the server.
+// net/http's Transport hands each request between three goroutines (the
+// caller's, the connection's writer and its reader); on a two-core machine
+// a whoami-jwt request cost the load generator as much CPU as it cost the
+// server. HostClient sends and reads on the caller's goroutine, over a
+// pool of keep-alive connections.
 type Target struct {
 	Base string // scheme://host:port, no trailing slash
 	c    *fasthttp.HostClient
