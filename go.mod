@@ -11,6 +11,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.1
 	github.com/spf13/cobra v1.8.1
 	github.com/spf13/pflag v1.0.7
+	github.com/valyala/fasthttp v1.58.0
 	golang.org/x/crypto v0.31.0
 	modernc.org/sqlite v1.62.0
 )
@@ -18,7 +19,6 @@ require (
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
-	github.com/valyala/fasthttp v1.58.0 // indirect
 )
 
 require (
