@@ -12,41 +12,65 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 )
 
+// A user is read as its ID (and organization), userInts, then userTexts.
+// SQLite returns the texts as one column, joined by NUL (userTextsJoined):
+// through the driver each column costs calls into SQLite that each take the
+// connection's mutex, and a page reads 100 rows. No stored text holds a NUL:
+// the service refuses control characters in names and addresses, metadata
+// is JSON and role keys are identifiers. PostgreSQL cannot store a NUL in
+// text at all, and reads the columns apart.
+const (
+	userInts  = `seq, disabled, instance_admin, version, created_at, updated_at, last_login_at`
+	userTexts = `email, username, first_name, last_name, full_name, metadata, org_roles`
+	// org_roles holds the keys of the user's org-scope role bindings,
+	// comma-joined: a projection of role_bindings that triggers keep
+	// (migration 0007).
+	userTextsJoined = `email || char(0) || username || char(0) || first_name || char(0) || last_name ||
+	char(0) || full_name || char(0) || metadata || char(0) || org_roles`
+	userTextCount = 7
+)
+
+var errJoinedTexts = iam.E(iam.Internal, "internal", "a stored user's texts have an unexpected form")
+
 // userCols is the select list scanUser reads.
-const userCols = `id, org_id, ` + userColsOwn
+func (q *queries) userCols() string { return `id, org_id, ` + q.userColsOwn() }
 
-// userColsOwn are the columns of a user that scanOrgUser reads: all but
-// the organization, which the caller knows. org_roles holds the keys of the
-// user's org-scope role bindings, comma-joined: a projection of
-// role_bindings that triggers keep (migration 0007).
-const userColsOwn = `seq, email, username, first_name, last_name, full_name, metadata,
-	disabled, instance_admin, version, created_at, updated_at, last_login_at, org_roles`
+// userColsOwn is the select list of scanOrgUser after the ID: all but the
+// organization, which the caller knows.
+func (q *queries) userColsOwn() string {
+	if q.s.dialect == "sqlite" {
+		return userInts + `, ` + userTextsJoined
+	}
+	return userInts + `, ` + userTexts
+}
 
-func scanUser(row interface{ Scan(...any) error }) (*iam.User, error) { return scanUserAnd(row) }
+func (q *queries) scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
+	return q.scanUserAnd(row)
+}
 
 // scanUserAnd is scanUser for a select list with more columns after the
 // user's, read into extra.
-func scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
+func (q *queries) scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
 	r := new(userScan)
 	u := &r.u
-	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}))
+	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}), q.s.dialect == "sqlite")
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	return r.user(), nil
+	return r.user()
 }
 
-// scanOrgUser reads a user of organization org from userColsOwn after
-// the ID: each column read costs calls into SQLite, and a page reads 100
-// rows.
-func scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
+// scanOrgUser reads a user of organization org from userColsOwn after the
+// ID.
+func (q *queries) scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
+	joined := q.s.dialect == "sqlite"
 	return func(row interface{ Scan(...any) error }) (*iam.User, error) {
 		r := new(userScan)
 		r.u.OrgID = org
-		if err := row.Scan(r.own(append(r.dest[:0], idScan{&r.u.ID}))...); err != nil {
+		if err := row.Scan(r.own(append(r.dest[:0], idScan{&r.u.ID}), joined)...); err != nil {
 			return nil, err
 		}
-		return r.user(), nil
+		return r.user()
 	}
 }
 
@@ -55,31 +79,52 @@ func scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.Use
 // Scan's arguments.
 type userScan struct {
 	u                iam.User
-	metadata         string
 	created, updated int64
 	lastLogin        sql.NullInt64
-	roles            string
+	texts            [userTextCount]string // in userTexts' order
+	joined           string                // or joined by NUL
 	dest             [17]any
 }
 
-// own appends the destinations of userColsOwn to dest.
-func (r *userScan) own(dest []any) []any {
+// own appends the destinations of userColsOwn to dest: the texts apart, or
+// joined.
+func (r *userScan) own(dest []any, joined bool) []any {
 	u := &r.u
-	return append(dest, &u.Seq, &u.Email, &u.Username, &u.FirstName, &u.LastName, &u.FullName, &r.metadata,
-		&u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin, &r.roles)
+	dest = append(dest, &u.Seq, &u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin)
+	if joined {
+		return append(dest, &r.joined)
+	}
+	for i := range r.texts {
+		dest = append(dest, &r.texts[i])
+	}
+	return dest
 }
 
 // user is the scanned user, from its stored forms.
-func (r *userScan) user() *iam.User {
+func (r *userScan) user() (*iam.User, error) {
+	if r.joined != "" {
+		rest := r.joined
+		for i := range r.texts[:userTextCount-1] {
+			var ok bool
+			if r.texts[i], rest, ok = strings.Cut(rest, "\x00"); !ok {
+				return nil, errJoinedTexts
+			}
+		}
+		if strings.Contains(rest, "\x00") {
+			return nil, errJoinedTexts // a NUL in a text would shift the rest
+		}
+		r.texts[userTextCount-1] = rest
+	}
 	u := &r.u
+	u.Email, u.Username, u.FirstName, u.LastName, u.FullName = r.texts[0], r.texts[1], r.texts[2], r.texts[3], r.texts[4]
+	u.Metadata = json.RawMessage(r.texts[5])
 	u.Roles = []string{}
-	if r.roles != "" {
-		u.Roles = strings.Split(r.roles, ",")
+	if roles := r.texts[6]; roles != "" {
+		u.Roles = strings.Split(roles, ",")
 		slices.Sort(u.Roles) // PostgreSQL's collation may order them otherwise
 	}
-	u.Metadata = json.RawMessage(r.metadata)
 	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(r.created), fromMicros(r.updated), fromOptMicros(r.lastLogin)
-	return u
+	return u, nil
 }
 
 // userArgs are the stored forms of a user's mutable fields, in the column
@@ -114,7 +159,7 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 }
 
 func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, error) {
-	u, err := scanUser(q.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE org_id = $1 AND id = $2`,
+	u, err := q.scanUser(q.r.QueryRowContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE org_id = $1 AND id = $2`,
 		idArg(orgID), idArg(id)))
 	if err != nil {
 		return nil, translate(err, "user")
@@ -124,12 +169,12 @@ func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, err
 
 func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]*iam.User, error) {
 	norm := strings.ToLower(login)
-	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users
+	rows, err := q.r.QueryContext(ctx, `SELECT `+q.userCols()+` FROM users
 		WHERE email_norm = $1 OR (username_norm = $1 AND username_norm <> '') ORDER BY id LIMIT $2`, norm, limit(n))
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, scanUser, "users")
+	return collect(rows, q.scanUser, "users")
 }
 
 // UpdateUser writes u if nobody changed it since it was read (Version).
@@ -247,14 +292,14 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
 	}
 	rows, err := q.r.QueryContext(ctx, `WITH m AS MATERIALIZED (`+matches(a, b)+`)
-		SELECT `+userCols+`, (SELECT COUNT(*) FROM m) FROM users
+		SELECT `+q.userCols()+`, (SELECT COUNT(*) FROM m) FROM users
 		WHERE `+key+` IN (SELECT k FROM m) AND `+outer+` ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
 	var found int
 	users, err := collect(rows, func(row interface{ Scan(...any) error }) (*iam.User, error) {
-		return scanUserAnd(row, &found)
+		return q.scanUserAnd(row, &found)
 	}, "users")
 	switch {
 	case err != nil:
@@ -278,21 +323,21 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 
 // listUsers runs the page query with a WHERE clause over args.
 func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*iam.User, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
+	rows, err := q.r.QueryContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE `+where+` ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, scanUser, "users")
+	return collect(rows, q.scanUser, "users")
 }
 
 // listPage is a plain page: the next users by ID.
 func (q *queries) listPage(ctx context.Context, orgID iam.ID, args []any) ([]*iam.User, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT id, `+userColsOwn+` FROM users
+	rows, err := q.r.QueryContext(ctx, `SELECT id, `+q.userColsOwn()+` FROM users
 		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, scanOrgUser(orgID), "users")
+	return collect(rows, q.scanOrgUser(orgID), "users")
 }
 
 func (q *queries) CountUsers(ctx context.Context) (int64, error) {
