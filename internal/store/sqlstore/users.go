@@ -32,16 +32,31 @@ const (
 
 var errJoinedTexts = iam.E(iam.Internal, "internal", "a stored user's texts have an unexpected form")
 
+// The select lists after a user's ID and organization: texts apart, or
+// joined (SQLite).
+const (
+	userColsOwnApart  = userInts + `, ` + userTexts
+	userColsOwnJoined = userInts + `, ` + userTextsJoined
+)
+
+// joinsTexts reports whether this engine returns a user's texts joined.
+func (q *queries) joinsTexts() bool { return q.s.dialect == "sqlite" }
+
 // userCols is the select list scanUser reads.
-func (q *queries) userCols() string { return `id, org_id, ` + q.userColsOwn() }
+func (q *queries) userCols() string {
+	if q.joinsTexts() {
+		return `id, org_id, ` + userColsOwnJoined
+	}
+	return `id, org_id, ` + userColsOwnApart
+}
 
 // userColsOwn is the select list of scanOrgUser after the ID: all but the
 // organization, which the caller knows.
 func (q *queries) userColsOwn() string {
-	if q.s.dialect == "sqlite" {
-		return userInts + `, ` + userTextsJoined
+	if q.joinsTexts() {
+		return userColsOwnJoined
 	}
-	return userInts + `, ` + userTexts
+	return userColsOwnApart
 }
 
 func (q *queries) scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
@@ -53,7 +68,7 @@ func (q *queries) scanUser(row interface{ Scan(...any) error }) (*iam.User, erro
 func (q *queries) scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
 	r := new(userScan)
 	u := &r.u
-	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}), q.s.dialect == "sqlite")
+	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}), q.joinsTexts())
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -63,7 +78,7 @@ func (q *queries) scanUserAnd(row interface{ Scan(...any) error }, extra ...any)
 // scanOrgUser reads a user of organization org from userColsOwn after the
 // ID.
 func (q *queries) scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
-	joined := q.s.dialect == "sqlite"
+	joined := q.joinsTexts()
 	return func(row interface{ Scan(...any) error }) (*iam.User, error) {
 		r := new(userScan)
 		r.u.OrgID = org
