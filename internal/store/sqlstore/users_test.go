@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,10 +20,7 @@ func TestUserReadsEveryText(t *testing.T) {
 	onEngines(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		s := openMigrated(t, url, Options{})
-		org := newOrg(t, "Texts")
-		if err := s.CreateOrg(ctx, org); err != nil {
-			t.Fatal(err)
-		}
+		org := mustOrg(t, s, "Texts")
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "zoë@example.com", FirstName: "Zoë",
 			LastName: "", FullName: "Zoë Ærø", Metadata: json.RawMessage(`{"team": "ü, \"x\""}`),
@@ -32,13 +31,18 @@ func TestUserReadsEveryText(t *testing.T) {
 		if err := s.SetLastLogin(ctx, org.ID, u.ID, now); err != nil {
 			t.Fatal(err)
 		}
+		for _, role := range []string{"reader", "admin"} { // the roles are the last text
+			if err := s.CreateRoleBinding(ctx, orgRole(t, u, role)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		want, err := s.GetUser(ctx, org.ID, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want.Email != u.Email || want.Username != "" || want.FirstName != "Zoë" || want.LastName != "" ||
 			want.FullName != u.FullName || string(want.Metadata) != string(u.Metadata) || !want.Disabled ||
-			want.LastLoginAt == nil || !want.LastLoginAt.Equal(now) || len(want.Roles) != 0 {
+			want.LastLoginAt == nil || !want.LastLoginAt.Equal(now) || !slices.Equal(want.Roles, []string{"admin", "reader"}) {
 			t.Fatalf("GetUser gave %+v, want the fields of %+v", want, u)
 		}
 		byLogin, err := s.FindUsersByLogin(ctx, "ZOË@example.com", 5)
@@ -68,17 +72,9 @@ func TestUserReadsEveryText(t *testing.T) {
 // texts after it into the wrong fields.
 func TestUserWithNulIsRefused(t *testing.T) {
 	ctx := context.Background()
-	s := openMigrated(t, t.TempDir()+"/warden.db", Options{})
-	org := newOrg(t, "Nul")
-	if err := s.CreateOrg(ctx, org); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "nul@example.com", FirstName: "A",
-		CreatedAt: now, UpdatedAt: now}
-	if err := s.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
+	s := openMigrated(t, filepath.Join(t.TempDir(), "warden.db"), Options{})
+	org := mustOrg(t, s, "Nul")
+	u := mustUser(t, s, org, "nul@example.com")
 	if _, err := s.w.ExecContext(ctx, `UPDATE users SET first_name = 'A' || char(0) || 'B'`); err != nil {
 		t.Fatal(err)
 	}
