@@ -18,8 +18,10 @@ func (q *queries) UserIDByUsername(ctx context.Context, orgID iam.ID, name strin
 	if norm == "" {
 		return iam.NilID, iam.ErrNotFound("user")
 	}
-	err := q.r.QueryRowContext(ctx, `SELECT id FROM users WHERE org_id = $1 AND username_norm = $2`,
-		idArg(orgID), norm).Scan(idScan{&id})
+	// username_norm <> '' is the partial index's condition: without it
+	// SQLite cannot use that index and walks the organization instead.
+	err := q.r.QueryRowContext(ctx, `SELECT id FROM users WHERE org_id = $1 AND username_norm = $2
+		AND username_norm <> ''`, idArg(orgID), norm).Scan(idScan{&id})
 	return id, translate(err, "user")
 }
 

@@ -42,8 +42,10 @@ func (q *queries) UpdateWorkspace(ctx context.Context, w *iam.Workspace) error {
 // binding scoped to it or to one of its projects.
 func (q *queries) DeleteWorkspace(ctx context.Context, orgID, id iam.ID) error {
 	return q.atomic(ctx, func(q *queries) error {
-		_, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND (scope_id = $2
-			OR scope_id IN (SELECT id FROM projects WHERE org_id = $1 AND workspace_id = $2))`, idArg(orgID), idArg(id))
+		// One IN list, not scope_id = $2 OR …: with the OR, SQLite walks
+		// every binding of the organization.
+		_, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND scope_id IN
+			(SELECT $2 UNION ALL SELECT id FROM projects WHERE org_id = $1 AND workspace_id = $2)`, idArg(orgID), idArg(id))
 		if err != nil {
 			return translate(err, "role bindings")
 		}
