@@ -286,8 +286,15 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 	matches := func(lo, hi int) string {
 		arms := make([]string, len(searchCols))
 		for i, col := range searchCols {
-			arms[i] = fmt.Sprintf(`SELECT k FROM (SELECT %s AS k FROM users WHERE org_id = $1 AND %s LIMIT %d) AS a%d`,
-				key, searchCond(col, lo, hi), searchWalk, i)
+			org := `org_id = $1`
+			if q.s.dialect == "sqlite" && (col == "email_norm" || col == "username_norm") {
+				// Their indexes lead with the column (org_id second, see
+				// migration 0008): unary + keeps SQLite from preferring an
+				// (org_id, …) index, which walks the whole organization.
+				org = `+org_id = $1`
+			}
+			arms[i] = fmt.Sprintf(`SELECT k FROM (SELECT %s AS k FROM users WHERE %s AND %s LIMIT %d) AS a%d`,
+				key, org, searchCond(col, lo, hi), searchWalk, i)
 		}
 		return strings.Join(arms, ` UNION `)
 	}
