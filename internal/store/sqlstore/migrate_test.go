@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
 )
@@ -98,5 +99,64 @@ func TestMigrateDropsStat4(t *testing.T) {
 	}
 	if err := s.Migrate(ctx); err != nil { // nothing left to drop
 		t.Fatal(err)
+	}
+}
+
+// TestSmallerIndexesKeepWhatTheyHeld upgrades a version-7 SQLite file
+// through migration 8, which rebuilds the passwords table and the email
+// and username indexes: hashes, logins by email or username, and the
+// uniqueness of both within an organization stay as they were.
+func TestSmallerIndexesKeepWhatTheyHeld(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "warden.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.migrate(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	org := newOrg(t, "Upgrade")
+	if err := s.CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "Ada@Example.com", Username: "Ada", CreatedAt: now, UpdatedAt: now}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPasswordHash(ctx, org.ID, u.ID, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := s.GetPasswordHash(ctx, org.ID, u.ID); err != nil || h != "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA" {
+		t.Errorf("hash after the migration: %q, %v", h, err)
+	}
+	for _, login := range []string{"ada@example.com", "ADA"} {
+		if found, err := s.FindUsersByLogin(ctx, login, 2); err != nil || len(found) != 1 || found[0].ID != u.ID {
+			t.Errorf("login %s after the migration: %v, %v", login, found, err)
+		}
+	}
+	if id, err := s.UserIDByUsername(ctx, org.ID, "ada"); err != nil || id != u.ID {
+		t.Errorf("username lookup after the migration: %v, %v", id, err)
+	}
+	for _, dup := range []*iam.User{
+		{ID: newID(t, now.Add(time.Millisecond)), OrgID: org.ID, Email: "ADA@example.com", CreatedAt: now, UpdatedAt: now},
+		{ID: newID(t, now.Add(2*time.Millisecond)), OrgID: org.ID, Email: "b@example.com", Username: "aDa", CreatedAt: now, UpdatedAt: now},
+	} {
+		if err := s.CreateUser(ctx, dup); !iam.IsKind(err, iam.Conflict) {
+			t.Errorf("%s / %s after the migration: %v, want a conflict", dup.Email, dup.Username, err)
+		}
+	}
+	other := newOrg(t, "Other")
+	if err := s.CreateOrg(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	same := &iam.User{ID: newID(t, now.Add(3*time.Millisecond)), OrgID: other.ID, Email: "ada@example.com", Username: "ada",
+		CreatedAt: now, UpdatedAt: now}
+	if err := s.CreateUser(ctx, same); err != nil {
+		t.Errorf("the same email and username in another organization: %v", err)
 	}
 }
