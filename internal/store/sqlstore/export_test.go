@@ -23,11 +23,13 @@ func (s *Store) Statements() []string {
 	return all
 }
 
+var param = regexp.MustCompile(`\$(\d+)`)
+
 // QueryPlan is SQLite's plan for query, its parameters NULL, one step a
 // line.
 func (s *Store) QueryPlan(ctx context.Context, query string) ([]string, error) {
 	var args []any
-	for _, m := range regexp.MustCompile(`\$(\d+)`).FindAllStringSubmatch(query, -1) {
+	for _, m := range param.FindAllStringSubmatch(query, -1) {
 		n, _ := strconv.Atoi(m[1])
 		for len(args) < n {
 			args = append(args, nil)
