@@ -11,11 +11,11 @@ import (
 const auditCols = `id, org_id, seq, time, actor_type, actor_id, action, target_type, target_id,
 	source_ip, user_agent, surface, changes, prev_hash, hash`
 
-func scanAudit(row interface{ Scan(...any) error }) (*iam.AuditEvent, error) {
+func (q *queries) scanAudit(row interface{ Scan(...any) error }) (*iam.AuditEvent, error) {
 	var e iam.AuditEvent
 	var t int64
 	var changes string
-	err := row.Scan(idScan{&e.ID}, idScan{&e.OrgID}, &e.Seq, &t, &e.ActorType, idScan{&e.ActorID}, &e.Action,
+	err := row.Scan(idScan{&e.ID}, q.orgScan(&e.OrgID), &e.Seq, &t, &e.ActorType, idScan{&e.ActorID}, &e.Action,
 		&e.TargetType, &e.TargetID, &e.SourceIP, &e.UserAgent, &e.Surface, &changes, &e.PrevHash, &e.Hash)
 	if err != nil {
 		return nil, err
@@ -34,19 +34,19 @@ func scanAudit(row interface{ Scan(...any) error }) (*iam.AuditEvent, error) {
 func (q *queries) AppendAudit(ctx context.Context, e *iam.AuditEvent) error {
 	return q.atomic(ctx, func(q *queries) error {
 		err := q.w.QueryRowContext(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE org_id = $1 RETURNING seq, hash`,
-			idArg(e.OrgID)).Scan(&e.Seq, &e.PrevHash)
+			q.org(ctx, e.OrgID)).Scan(&e.Seq, &e.PrevHash)
 		if err != nil {
 			return translate(err, "organization")
 		}
 		e.Hash = iam.ChainHash(e.PrevHash, e)
 		_, err = q.w.ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-			idArg(e.ID), idArg(e.OrgID), e.Seq, micros(e.Time), e.ActorType, idArg(e.ActorID), e.Action,
+			idArg(e.ID), q.org(ctx, e.OrgID), e.Seq, micros(e.Time), e.ActorType, idArg(e.ActorID), e.Action,
 			e.TargetType, e.TargetID, e.SourceIP, e.UserAgent, e.Surface, string(e.Changes), nonNil(e.PrevHash), e.Hash)
 		if err != nil {
 			return translate(err, "audit event")
 		}
-		_, err = q.w.ExecContext(ctx, `UPDATE audit_heads SET hash = $2 WHERE org_id = $1`, idArg(e.OrgID), e.Hash)
+		_, err = q.w.ExecContext(ctx, `UPDATE audit_heads SET hash = $2 WHERE org_id = $1`, q.org(ctx, e.OrgID), e.Hash)
 		return translate(err, "audit head")
 	})
 }
@@ -54,7 +54,7 @@ func (q *queries) AppendAudit(ctx context.Context, e *iam.AuditEvent) error {
 // ListAudit pages through an organization's events by Seq, newest first
 // unless f.Asc.
 func (q *queries) ListAudit(ctx context.Context, orgID iam.ID, f iam.AuditFilter) ([]*iam.AuditEvent, error) {
-	args := []any{idArg(orgID), limit(f.Limit)}
+	args := []any{q.org(ctx, orgID), limit(f.Limit)}
 	where := `org_id = $1`
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -91,7 +91,7 @@ func (q *queries) ListAudit(ctx context.Context, orgID iam.ID, f iam.AuditFilter
 	if err != nil {
 		return nil, translate(err, "audit events")
 	}
-	return collect(rows, scanAudit, "audit events")
+	return collect(rows, q.scanAudit, "audit events")
 }
 
 func nonNil(b []byte) []byte {

@@ -12,12 +12,12 @@ import (
 const authMethodCols = `org_id, user_id, method, initialized, enabled, secret, settings, last_step,
 	last_login_at, last_login_ip, updated_at`
 
-func scanAuthMethod(row interface{ Scan(...any) error }) (*iam.AuthMethod, error) {
+func (q *queries) scanAuthMethod(row interface{ Scan(...any) error }) (*iam.AuthMethod, error) {
 	var m iam.AuthMethod
 	var settings string
 	var updated int64
 	var lastLogin sql.NullInt64
-	if err := row.Scan(idScan{&m.OrgID}, idScan{&m.UserID}, &m.Method, &m.Initialized, &m.Enabled, &m.Secret,
+	if err := row.Scan(q.orgScan(&m.OrgID), idScan{&m.UserID}, &m.Method, &m.Initialized, &m.Enabled, &m.Secret,
 		&settings, &m.LastStep, &lastLogin, &m.LastLoginIP, &updated); err != nil {
 		return nil, err
 	}
@@ -47,30 +47,30 @@ func (q *queries) PutAuthMethod(ctx context.Context, m *iam.AuthMethod) error {
 		ON CONFLICT (user_id, method) DO UPDATE SET initialized = excluded.initialized, enabled = excluded.enabled,
 			secret = excluded.secret, settings = excluded.settings, last_step = excluded.last_step,
 			last_login_at = excluded.last_login_at, last_login_ip = excluded.last_login_ip, updated_at = excluded.updated_at`,
-		idArg(m.OrgID), idArg(m.UserID), m.Method, m.Initialized, m.Enabled, secretArg(m.Secret), string(m.Settings), m.LastStep,
+		q.org(ctx, m.OrgID), idArg(m.UserID), m.Method, m.Initialized, m.Enabled, secretArg(m.Secret), string(m.Settings), m.LastStep,
 		optMicros(m.LastLoginAt), m.LastLoginIP, micros(m.UpdatedAt))
 	return q.touched(res, err, "user")
 }
 
 func (q *queries) GetAuthMethod(ctx context.Context, orgID, userID iam.ID, method string) (*iam.AuthMethod, error) {
-	m, err := scanAuthMethod(q.r.QueryRowContext(ctx, `SELECT `+authMethodCols+` FROM auth_methods
-		WHERE org_id = $1 AND user_id = $2 AND method = $3`, idArg(orgID), idArg(userID), method))
+	m, err := q.scanAuthMethod(q.r.QueryRowContext(ctx, `SELECT `+authMethodCols+` FROM auth_methods
+		WHERE org_id = $1 AND user_id = $2 AND method = $3`, q.org(ctx, orgID), idArg(userID), method))
 	return m, translate(err, "authentication method")
 }
 
 // ListAuthMethods returns the user's methods by name.
 func (q *queries) ListAuthMethods(ctx context.Context, orgID, userID iam.ID) ([]*iam.AuthMethod, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT `+authMethodCols+` FROM auth_methods WHERE org_id = $1 AND user_id = $2
-		ORDER BY method`, idArg(orgID), idArg(userID))
+		ORDER BY method`, q.org(ctx, orgID), idArg(userID))
 	if err != nil {
 		return nil, translate(err, "authentication methods")
 	}
-	return collect(rows, scanAuthMethod, "authentication methods")
+	return collect(rows, q.scanAuthMethod, "authentication methods")
 }
 
 func (q *queries) DeleteAuthMethod(ctx context.Context, orgID, userID iam.ID, method string) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM auth_methods WHERE org_id = $1 AND user_id = $2 AND method = $3`,
-		idArg(orgID), idArg(userID), method)
+		q.org(ctx, orgID), idArg(userID), method)
 	return q.touched(res, err, "authentication method")
 }
 
@@ -79,12 +79,12 @@ func (q *queries) DeleteAuthMethod(ctx context.Context, orgID, userID iam.ID, me
 func (q *queries) AdvanceAuthMethodStep(ctx context.Context, orgID, userID iam.ID, method string, step int64) (bool, error) {
 	res, err := q.w.ExecContext(ctx, `UPDATE auth_methods SET last_step = $4
 		WHERE org_id = $1 AND user_id = $2 AND method = $3 AND last_step < $4`,
-		idArg(orgID), idArg(userID), method, step)
+		q.org(ctx, orgID), idArg(userID), method, step)
 	if err = q.touched(res, err, "authentication method"); !iam.IsKind(err, iam.NotFound) {
 		return err == nil, err
 	}
 	found, err := q.exists(ctx, `SELECT 1 FROM auth_methods WHERE org_id = $1 AND user_id = $2 AND method = $3`,
-		idArg(orgID), idArg(userID), method)
+		q.org(ctx, orgID), idArg(userID), method)
 	if err != nil {
 		return false, translate(err, "authentication method")
 	}
@@ -96,7 +96,7 @@ func (q *queries) AdvanceAuthMethodStep(ctx context.Context, orgID, userID iam.I
 
 func (q *queries) RecordAuthMethodLogin(ctx context.Context, orgID, userID iam.ID, method string, at time.Time, ip string) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE auth_methods SET last_login_at = $4, last_login_ip = $5
-		WHERE org_id = $1 AND user_id = $2 AND method = $3`, idArg(orgID), idArg(userID), method, micros(at), ip)
+		WHERE org_id = $1 AND user_id = $2 AND method = $3`, q.org(ctx, orgID), idArg(userID), method, micros(at), ip)
 	return q.touched(res, err, "authentication method")
 }
 
@@ -104,7 +104,7 @@ func (q *queries) RecordAuthMethodLogin(ctx context.Context, orgID, userID iam.I
 // new ones, in one transaction. A hash given twice is stored once.
 func (q *queries) ReplaceRecoveryCodes(ctx context.Context, orgID, userID iam.ID, hashes [][]byte) error {
 	return q.atomic(ctx, func(q *queries) error {
-		found, err := q.exists(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(userID))
+		found, err := q.exists(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, q.org(ctx, orgID), idArg(userID))
 		if err != nil {
 			return translate(err, "user")
 		}
@@ -112,12 +112,12 @@ func (q *queries) ReplaceRecoveryCodes(ctx context.Context, orgID, userID iam.ID
 			return iam.ErrNotFound("user")
 		}
 		if _, err := q.w.ExecContext(ctx, `DELETE FROM recovery_codes WHERE org_id = $1 AND user_id = $2`,
-			idArg(orgID), idArg(userID)); err != nil {
+			q.org(ctx, orgID), idArg(userID)); err != nil {
 			return translate(err, "recovery codes")
 		}
 		for _, h := range hashes {
 			if _, err := q.w.ExecContext(ctx, `INSERT INTO recovery_codes (org_id, user_id, hash, used_at)
-				VALUES ($1, $2, $3, NULL) ON CONFLICT (user_id, hash) DO NOTHING`, idArg(orgID), idArg(userID), h); err != nil {
+				VALUES ($1, $2, $3, NULL) ON CONFLICT (user_id, hash) DO NOTHING`, q.org(ctx, orgID), idArg(userID), h); err != nil {
 				return translate(err, "recovery codes")
 			}
 		}
@@ -128,7 +128,7 @@ func (q *queries) ReplaceRecoveryCodes(ctx context.Context, orgID, userID iam.ID
 // UseRecoveryCode marks the unused code with this hash used, once.
 func (q *queries) UseRecoveryCode(ctx context.Context, orgID, userID iam.ID, hash []byte, at time.Time) (bool, error) {
 	res, err := q.w.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $4
-		WHERE org_id = $1 AND user_id = $2 AND hash = $3 AND used_at IS NULL`, idArg(orgID), idArg(userID), hash, micros(at))
+		WHERE org_id = $1 AND user_id = $2 AND hash = $3 AND used_at IS NULL`, q.org(ctx, orgID), idArg(userID), hash, micros(at))
 	if err != nil {
 		return false, translate(err, "recovery codes")
 	}
@@ -140,6 +140,6 @@ func (q *queries) UseRecoveryCode(ctx context.Context, orgID, userID iam.ID, has
 func (q *queries) CountRecoveryCodes(ctx context.Context, orgID, userID iam.ID) (int, error) {
 	var n int
 	err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL`,
-		idArg(orgID), idArg(userID)).Scan(&n)
+		q.org(ctx, orgID), idArg(userID)).Scan(&n)
 	return n, translate(err, "recovery codes")
 }

@@ -221,6 +221,12 @@ func fill(ctx context.Context, s *sqlstore.Store, db *sql.DB, engine string, n i
 	if err := s.CreateOrg(ctx, org); err != nil {
 		return err
 	}
+	// What a row's org_id holds: SQLite the organization's seq (migration
+	// 9), PostgreSQL its ID.
+	var orgKey any = org.ID[:]
+	if engine == "sqlite" {
+		orgKey = org.Seq
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -240,11 +246,11 @@ func fill(ctx context.Context, s *sqlstore.Store, db *sql.DB, engine string, n i
 			email, username, first, last := benchUser(i)
 			full := first + " " + last
 			micros := at.UnixMicro()
-			users = append(users, id[:], org.ID[:], email, email, username, strings.ToLower(username), first, last,
+			users = append(users, id[:], orgKey, email, email, username, strings.ToLower(username), first, last,
 				full, strings.ToLower(first), strings.ToLower(last), strings.ToLower(full), `{"team":"bench"}`,
 				false, false, 1, micros, micros)
 			bid := mustID(at)
-			binds = append(binds, bid[:], org.ID[:], "user", id[:], "USER", "org", org.ID[:], micros)
+			binds = append(binds, bid[:], orgKey, "user", id[:], "USER", "org", org.ID[:], micros)
 		}
 		if _, err := tx.ExecContext(ctx, multiInsert(engine, "users", userCols, hi-lo), users...); err != nil {
 			return err

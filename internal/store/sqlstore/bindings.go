@@ -11,10 +11,10 @@ import (
 
 const bindingCols = `id, org_id, seq, subject_type, subject_id, role, scope_type, scope_id, created_at`
 
-func scanBinding(row interface{ Scan(...any) error }) (*iam.RoleBinding, error) {
+func (q *queries) scanBinding(row interface{ Scan(...any) error }) (*iam.RoleBinding, error) {
 	var b iam.RoleBinding
 	var created int64
-	if err := row.Scan(idScan{&b.ID}, idScan{&b.OrgID}, &b.Seq, &b.SubjectType, idScan{&b.SubjectID}, &b.Role,
+	if err := row.Scan(idScan{&b.ID}, q.orgScan(&b.OrgID), &b.Seq, &b.SubjectType, idScan{&b.SubjectID}, &b.Role,
 		&b.ScopeType, idScan{&b.ScopeID}, &created); err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func scanBinding(row interface{ Scan(...any) error }) (*iam.RoleBinding, error) 
 
 func (q *queries) CreateRoleBinding(ctx context.Context, b *iam.RoleBinding) error {
 	err := q.w.QueryRowContext(ctx, `INSERT INTO role_bindings (id, org_id, subject_type, subject_id, role, scope_type, scope_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`, idArg(b.ID), idArg(b.OrgID), b.SubjectType, idArg(b.SubjectID),
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`, idArg(b.ID), q.org(ctx, b.OrgID), b.SubjectType, idArg(b.SubjectID),
 		b.Role, b.ScopeType, idArg(b.ScopeID), micros(b.CreatedAt)).Scan(&b.Seq)
 	if iam.IsKind(translate(err, ""), iam.Conflict) {
 		return &iam.Error{Kind: iam.Conflict, Code: "conflict", Message: "this role is already bound to this subject at this scope"}
@@ -33,20 +33,20 @@ func (q *queries) CreateRoleBinding(ctx context.Context, b *iam.RoleBinding) err
 }
 
 func (q *queries) GetRoleBinding(ctx context.Context, orgID, id iam.ID) (*iam.RoleBinding, error) {
-	b, err := scanBinding(q.r.QueryRowContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND id = $2`,
-		idArg(orgID), idArg(id)))
+	b, err := q.scanBinding(q.r.QueryRowContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND id = $2`,
+		q.org(ctx, orgID), idArg(id)))
 	return b, translate(err, "role binding")
 }
 
 func (q *queries) DeleteRoleBinding(ctx context.Context, orgID, id iam.ID) error {
-	res, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+	res, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND id = $2`, q.org(ctx, orgID), idArg(id))
 	return q.touched(res, err, "role binding")
 }
 
 // bindingWhere turns a filter into a WHERE clause after org_id = $1.
-func bindingWhere(orgID iam.ID, f iam.BindingFilter) (string, []any) {
+func bindingWhere(org any, f iam.BindingFilter) (string, []any) {
 	where := `org_id = $1`
-	args := []any{idArg(orgID)}
+	args := []any{org}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where += fmt.Sprintf(" AND "+cond, len(args))
@@ -67,23 +67,23 @@ func bindingWhere(orgID iam.ID, f iam.BindingFilter) (string, []any) {
 }
 
 func (q *queries) ListRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
-	where, args := bindingWhere(orgID, f)
+	where, args := bindingWhere(q.org(ctx, orgID), f)
 	args = append(args, idArg(f.After), limit(f.Limit))
 	rows, err := q.r.QueryContext(ctx, fmt.Sprintf(`SELECT `+bindingCols+` FROM role_bindings WHERE %s AND id > $%d ORDER BY id LIMIT $%d`,
 		where, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}
-	return collect(rows, scanBinding, "role bindings")
+	return collect(rows, q.scanBinding, "role bindings")
 }
 
 func (q *queries) DeleteRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
-	where, args := bindingWhere(orgID, f)
+	where, args := bindingWhere(q.org(ctx, orgID), f)
 	rows, err := q.w.QueryContext(ctx, `DELETE FROM role_bindings WHERE `+where+` RETURNING `+bindingCols, args...)
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}
-	return collect(rows, scanBinding, "role bindings")
+	return collect(rows, q.scanBinding, "role bindings")
 }
 
 // ListPrincipalBindings unions the principal's own bindings with those of
@@ -95,11 +95,11 @@ func (q *queries) ListPrincipalBindings(ctx context.Context, orgID, principalID 
 	rows, err := q.r.QueryContext(ctx, `SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1 AND subject_id = $2
 		UNION ALL SELECT `+bindingCols+` FROM role_bindings WHERE org_id = $1
 		AND subject_id IN (SELECT group_id FROM group_members WHERE org_id = $1 AND principal_id = $2)`,
-		idArg(orgID), idArg(principalID))
+		q.org(ctx, orgID), idArg(principalID))
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}
-	bs, err := collect(rows, scanBinding, "role bindings")
+	bs, err := collect(rows, q.scanBinding, "role bindings")
 	slices.SortFunc(bs, func(a, b *iam.RoleBinding) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	return bs, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,8 @@ type Bulk struct {
 	tx   *sql.Tx   // SQLite: the open transaction
 	pg   *pgx.Conn // PostgreSQL: the raw connection, for COPY
 	stmt map[string]*sql.Stmt
-	rows int // SQLite: rows inserted in the open transaction
+	rows int              // SQLite: rows inserted in the open transaction
+	orgs map[iam.ID]int64 // SQLite: the seq each organization's rows hold (orgkeys.go)
 	wal  bool
 	// deferred are the indexes and triggers DeferIndexes and DeferTriggers
 	// dropped, with the statements that create them, for Finish to run again.
@@ -124,6 +126,7 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 	if b.pg != nil {
 		return b.copy(ctx, table, cols, rows)
 	}
+	orgCol := slices.Index(cols, "org_id")
 	per := min(sqliteRowsPerStmt, sqliteMaxVars/len(cols))
 	args := make([]any, 0, per*len(cols))
 	for len(rows) > 0 {
@@ -137,9 +140,15 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 			if len(r) != len(cols) {
 				return fmt.Errorf("bulk load: a row of %s has %d values for %d columns", table, len(r), len(cols))
 			}
-			for _, v := range r {
+			for j, v := range r {
 				if id, ok := v.(iam.ID); ok {
-					v = idArg(id)
+					if j == orgCol {
+						if v, err = b.orgSeq(ctx, id); err != nil {
+							return err
+						}
+					} else {
+						v = idArg(id)
+					}
 				}
 				args = append(args, v)
 			}
@@ -157,6 +166,22 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 		return b.begin(ctx)
 	}
 	return nil
+}
+
+// orgSeq is the seq of organization id, inserted earlier in the load.
+func (b *Bulk) orgSeq(ctx context.Context, id iam.ID) (int64, error) {
+	if seq, ok := b.orgs[id]; ok {
+		return seq, nil
+	}
+	var seq int64
+	if err := b.tx.QueryRowContext(ctx, `SELECT seq FROM orgs WHERE id = $1`, idArg(id)).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("bulk load: organization %s: %w", id, err)
+	}
+	if b.orgs == nil {
+		b.orgs = map[iam.ID]int64{}
+	}
+	b.orgs[id] = seq
+	return seq, nil
 }
 
 // prepare returns the INSERT of n rows into table, prepared once.

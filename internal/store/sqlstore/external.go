@@ -10,11 +10,11 @@ import (
 const externalAuthCols = `org_id, user_id, service, service_user, access_token, access_secret, display_name,
 	token_expires, secret_expires, created_at, updated_at`
 
-func scanExternalAuth(row interface{ Scan(...any) error }) (*iam.ExternalAuth, error) {
+func (q *queries) scanExternalAuth(row interface{ Scan(...any) error }) (*iam.ExternalAuth, error) {
 	var a iam.ExternalAuth
 	var created, updated int64
 	var tokenExp, secretExp sql.NullInt64
-	if err := row.Scan(idScan{&a.OrgID}, idScan{&a.UserID}, &a.Service, &a.ServiceUser, &a.SealedToken, &a.SealedSecret,
+	if err := row.Scan(q.orgScan(&a.OrgID), idScan{&a.UserID}, &a.Service, &a.ServiceUser, &a.SealedToken, &a.SealedSecret,
 		&a.DisplayName, &tokenExp, &secretExp, &created, &updated); err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (q *queries) PutExternalAuth(ctx context.Context, a *iam.ExternalAuth) erro
 			display_name = excluded.display_name, token_expires = excluded.token_expires,
 			secret_expires = excluded.secret_expires, updated_at = excluded.updated_at
 		RETURNING created_at`,
-		idArg(a.OrgID), idArg(a.UserID), a.Service, a.ServiceUser, a.SealedToken, secretArg(a.SealedSecret), a.DisplayName,
+		q.org(ctx, a.OrgID), idArg(a.UserID), a.Service, a.ServiceUser, a.SealedToken, secretArg(a.SealedSecret), a.DisplayName,
 		optMicros(a.TokenExpires), optMicros(a.SecretExpires), micros(a.CreatedAt), micros(a.UpdatedAt)).Scan(&created)
 	if err != nil {
 		return translate(err, "user")
@@ -48,33 +48,33 @@ func (q *queries) PutExternalAuth(ctx context.Context, a *iam.ExternalAuth) erro
 }
 
 func (q *queries) GetExternalAuth(ctx context.Context, orgID, userID iam.ID, service string) (*iam.ExternalAuth, error) {
-	a, err := scanExternalAuth(q.r.QueryRowContext(ctx, `SELECT `+externalAuthCols+` FROM external_auths
-		WHERE org_id = $1 AND user_id = $2 AND service = $3`, idArg(orgID), idArg(userID), service))
+	a, err := q.scanExternalAuth(q.r.QueryRowContext(ctx, `SELECT `+externalAuthCols+` FROM external_auths
+		WHERE org_id = $1 AND user_id = $2 AND service = $3`, q.org(ctx, orgID), idArg(userID), service))
 	return a, translate(err, "authentication")
 }
 
 // ListExternalAuths returns the user's authentications by service.
 func (q *queries) ListExternalAuths(ctx context.Context, orgID, userID iam.ID) ([]*iam.ExternalAuth, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT `+externalAuthCols+` FROM external_auths WHERE org_id = $1 AND user_id = $2
-		ORDER BY service`, idArg(orgID), idArg(userID))
+		ORDER BY service`, q.org(ctx, orgID), idArg(userID))
 	if err != nil {
 		return nil, translate(err, "authentications")
 	}
-	return collect(rows, scanExternalAuth, "authentications")
+	return collect(rows, q.scanExternalAuth, "authentications")
 }
 
 func (q *queries) DeleteExternalAuth(ctx context.Context, orgID, userID iam.ID, service string) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM external_auths WHERE org_id = $1 AND user_id = $2 AND service = $3`,
-		idArg(orgID), idArg(userID), service)
+		q.org(ctx, orgID), idArg(userID), service)
 	return q.touched(res, err, "authentication")
 }
 
 const identityLinkCols = `org_id, user_id, issuer, subject, created_at`
 
-func scanIdentityLink(row interface{ Scan(...any) error }) (*iam.IdentityLink, error) {
+func (q *queries) scanIdentityLink(row interface{ Scan(...any) error }) (*iam.IdentityLink, error) {
 	var l iam.IdentityLink
 	var created int64
-	if err := row.Scan(idScan{&l.OrgID}, idScan{&l.UserID}, &l.Issuer, &l.Subject, &created); err != nil {
+	if err := row.Scan(q.orgScan(&l.OrgID), idScan{&l.UserID}, &l.Issuer, &l.Subject, &created); err != nil {
 		return nil, err
 	}
 	l.CreatedAt = fromMicros(created)
@@ -90,7 +90,7 @@ func (q *queries) PutIdentityLink(ctx context.Context, l *iam.IdentityLink) erro
 		SELECT org_id, id, $3, $4, $5 FROM users WHERE org_id = $1 AND id = $2
 		ON CONFLICT (user_id, issuer) DO UPDATE SET subject = excluded.subject
 		RETURNING created_at`,
-		idArg(l.OrgID), idArg(l.UserID), l.Issuer, l.Subject, micros(l.CreatedAt)).Scan(&created)
+		q.org(ctx, l.OrgID), idArg(l.UserID), l.Issuer, l.Subject, micros(l.CreatedAt)).Scan(&created)
 	if err != nil {
 		return translate(err, "user")
 	}
@@ -99,30 +99,30 @@ func (q *queries) PutIdentityLink(ctx context.Context, l *iam.IdentityLink) erro
 }
 
 func (q *queries) GetIdentityLink(ctx context.Context, orgID, userID iam.ID, issuer string) (*iam.IdentityLink, error) {
-	l, err := scanIdentityLink(q.r.QueryRowContext(ctx, `SELECT `+identityLinkCols+` FROM identity_links
-		WHERE org_id = $1 AND user_id = $2 AND issuer = $3`, idArg(orgID), idArg(userID), issuer))
+	l, err := q.scanIdentityLink(q.r.QueryRowContext(ctx, `SELECT `+identityLinkCols+` FROM identity_links
+		WHERE org_id = $1 AND user_id = $2 AND issuer = $3`, q.org(ctx, orgID), idArg(userID), issuer))
 	return l, translate(err, "identity link")
 }
 
 // ListIdentityLinks returns the user's links by issuer.
 func (q *queries) ListIdentityLinks(ctx context.Context, orgID, userID iam.ID) ([]*iam.IdentityLink, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT `+identityLinkCols+` FROM identity_links WHERE org_id = $1 AND user_id = $2
-		ORDER BY issuer`, idArg(orgID), idArg(userID))
+		ORDER BY issuer`, q.org(ctx, orgID), idArg(userID))
 	if err != nil {
 		return nil, translate(err, "identity links")
 	}
-	return collect(rows, scanIdentityLink, "identity links")
+	return collect(rows, q.scanIdentityLink, "identity links")
 }
 
 func (q *queries) DeleteIdentityLink(ctx context.Context, orgID, userID iam.ID, issuer string) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM identity_links WHERE org_id = $1 AND user_id = $2 AND issuer = $3`,
-		idArg(orgID), idArg(userID), issuer)
+		q.org(ctx, orgID), idArg(userID), issuer)
 	return q.touched(res, err, "identity link")
 }
 
 // FindIdentityLink looks up who (issuer, subject) is in the organization.
 func (q *queries) FindIdentityLink(ctx context.Context, orgID iam.ID, issuer, subject string) (*iam.IdentityLink, error) {
-	l, err := scanIdentityLink(q.r.QueryRowContext(ctx, `SELECT `+identityLinkCols+` FROM identity_links
-		WHERE org_id = $1 AND issuer = $2 AND subject = $3`, idArg(orgID), issuer, subject))
+	l, err := q.scanIdentityLink(q.r.QueryRowContext(ctx, `SELECT `+identityLinkCols+` FROM identity_links
+		WHERE org_id = $1 AND issuer = $2 AND subject = $3`, q.org(ctx, orgID), issuer, subject))
 	return l, translate(err, "identity link")
 }

@@ -9,10 +9,10 @@ import (
 
 const groupCols = `id, org_id, seq, name, description, created_at, updated_at`
 
-func scanGroup(row interface{ Scan(...any) error }) (*iam.Group, error) {
+func (q *queries) scanGroup(row interface{ Scan(...any) error }) (*iam.Group, error) {
 	var g iam.Group
 	var created, updated int64
-	if err := row.Scan(idScan{&g.ID}, idScan{&g.OrgID}, &g.Seq, &g.Name, &g.Description, &created, &updated); err != nil {
+	if err := row.Scan(idScan{&g.ID}, q.orgScan(&g.OrgID), &g.Seq, &g.Name, &g.Description, &created, &updated); err != nil {
 		return nil, err
 	}
 	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -21,42 +21,42 @@ func scanGroup(row interface{ Scan(...any) error }) (*iam.Group, error) {
 
 func (q *queries) CreateGroup(ctx context.Context, g *iam.Group) error {
 	err := q.w.QueryRowContext(ctx, `INSERT INTO groups (id, org_id, name, name_norm, description, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`, idArg(g.ID), idArg(g.OrgID), g.Name, strings.ToLower(g.Name),
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`, idArg(g.ID), q.org(ctx, g.OrgID), g.Name, strings.ToLower(g.Name),
 		g.Description, micros(g.CreatedAt), micros(g.UpdatedAt)).Scan(&g.Seq)
 	return translate(err, "organization")
 }
 
 func (q *queries) GetGroup(ctx context.Context, orgID, id iam.ID) (*iam.Group, error) {
-	g, err := scanGroup(q.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE org_id = $1 AND id = $2`,
-		idArg(orgID), idArg(id)))
+	g, err := q.scanGroup(q.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE org_id = $1 AND id = $2`,
+		q.org(ctx, orgID), idArg(id)))
 	return g, translate(err, "group")
 }
 
 func (q *queries) UpdateGroup(ctx context.Context, g *iam.Group) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE groups SET name = $3, name_norm = $4, description = $5, updated_at = $6
-		WHERE org_id = $1 AND id = $2`, idArg(g.OrgID), idArg(g.ID), g.Name, strings.ToLower(g.Name), g.Description, micros(g.UpdatedAt))
+		WHERE org_id = $1 AND id = $2`, q.org(ctx, g.OrgID), idArg(g.ID), g.Name, strings.ToLower(g.Name), g.Description, micros(g.UpdatedAt))
 	return q.touched(res, err, "group")
 }
 
 // DeleteGroup removes the group (its memberships cascade) and its bindings.
 func (q *queries) DeleteGroup(ctx context.Context, orgID, id iam.ID) error {
 	return q.atomic(ctx, func(q *queries) error {
-		res, err := q.w.ExecContext(ctx, `DELETE FROM groups WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+		res, err := q.w.ExecContext(ctx, `DELETE FROM groups WHERE org_id = $1 AND id = $2`, q.org(ctx, orgID), idArg(id))
 		if err := q.touched(res, err, "group"); err != nil {
 			return err
 		}
-		_, err = q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND subject_id = $2`, idArg(orgID), idArg(id))
+		_, err = q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND subject_id = $2`, q.org(ctx, orgID), idArg(id))
 		return translate(err, "role bindings")
 	})
 }
 
 func (q *queries) ListGroups(ctx context.Context, orgID iam.ID, p iam.Page) ([]*iam.Group, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-		idArg(orgID), idArg(p.After), limit(p.Limit))
+		q.org(ctx, orgID), idArg(p.After), limit(p.Limit))
 	if err != nil {
 		return nil, translate(err, "groups")
 	}
-	return collect(rows, scanGroup, "groups")
+	return collect(rows, q.scanGroup, "groups")
 }
 
 // AddGroupMember inserts the membership; the SELECT makes sure the group
@@ -65,7 +65,7 @@ func (q *queries) AddGroupMember(ctx context.Context, m *iam.GroupMember) (bool,
 	res, err := q.w.ExecContext(ctx, `INSERT INTO group_members (group_id, org_id, principal_type, principal_id, created_at)
 		SELECT id, org_id, $3, $4, $5 FROM groups WHERE org_id = $1 AND id = $2
 		ON CONFLICT (group_id, principal_id) DO NOTHING`,
-		idArg(m.OrgID), idArg(m.GroupID), m.PrincipalType, idArg(m.PrincipalID), micros(m.CreatedAt))
+		q.org(ctx, m.OrgID), idArg(m.GroupID), m.PrincipalType, idArg(m.PrincipalID), micros(m.CreatedAt))
 	if err != nil {
 		return false, translate(err, "group")
 	}
@@ -80,21 +80,21 @@ func (q *queries) AddGroupMember(ctx context.Context, m *iam.GroupMember) (bool,
 
 func (q *queries) RemoveGroupMember(ctx context.Context, orgID, groupID, principalID iam.ID) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM group_members WHERE org_id = $1 AND group_id = $2 AND principal_id = $3`,
-		idArg(orgID), idArg(groupID), idArg(principalID))
+		q.org(ctx, orgID), idArg(groupID), idArg(principalID))
 	return q.touched(res, err, "group member")
 }
 
 func (q *queries) ListGroupMembers(ctx context.Context, orgID, groupID iam.ID, p iam.Page) ([]*iam.GroupMember, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT group_id, org_id, principal_type, principal_id, created_at FROM group_members
 		WHERE org_id = $1 AND group_id = $2 AND principal_id > $3 ORDER BY principal_id LIMIT $4`,
-		idArg(orgID), idArg(groupID), idArg(p.After), limit(p.Limit))
+		q.org(ctx, orgID), idArg(groupID), idArg(p.After), limit(p.Limit))
 	if err != nil {
 		return nil, translate(err, "group members")
 	}
 	return collect(rows, func(row interface{ Scan(...any) error }) (*iam.GroupMember, error) {
 		var m iam.GroupMember
 		var created int64
-		if err := row.Scan(idScan{&m.GroupID}, idScan{&m.OrgID}, &m.PrincipalType, idScan{&m.PrincipalID}, &created); err != nil {
+		if err := row.Scan(idScan{&m.GroupID}, q.orgScan(&m.OrgID), &m.PrincipalType, idScan{&m.PrincipalID}, &created); err != nil {
 			return nil, err
 		}
 		m.CreatedAt = fromMicros(created)
@@ -104,7 +104,7 @@ func (q *queries) ListGroupMembers(ctx context.Context, orgID, groupID iam.ID, p
 
 func (q *queries) ListPrincipalGroups(ctx context.Context, orgID, principalID iam.ID) ([]iam.ID, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT group_id FROM group_members WHERE org_id = $1 AND principal_id = $2 ORDER BY group_id`,
-		idArg(orgID), idArg(principalID))
+		q.org(ctx, orgID), idArg(principalID))
 	if err != nil {
 		return nil, translate(err, "group members")
 	}
@@ -118,9 +118,9 @@ func scanID(row interface{ Scan(...any) error }) (iam.ID, error) {
 
 // forgetPrincipal removes a deleted principal's memberships and bindings.
 func (q *queries) forgetPrincipal(ctx context.Context, orgID, id iam.ID) error {
-	if _, err := q.w.ExecContext(ctx, `DELETE FROM group_members WHERE org_id = $1 AND principal_id = $2`, idArg(orgID), idArg(id)); err != nil {
+	if _, err := q.w.ExecContext(ctx, `DELETE FROM group_members WHERE org_id = $1 AND principal_id = $2`, q.org(ctx, orgID), idArg(id)); err != nil {
 		return translate(err, "group members")
 	}
-	_, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND subject_id = $2`, idArg(orgID), idArg(id))
+	_, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND subject_id = $2`, q.org(ctx, orgID), idArg(id))
 	return translate(err, "role bindings")
 }

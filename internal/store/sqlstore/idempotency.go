@@ -10,10 +10,10 @@ import (
 
 const idemCols = `org_id, principal_id, key, fingerprint, done, status, content_type, location, body, created_at, expires_at`
 
-func scanIdem(row interface{ Scan(...any) error }) (*iam.IdempotentRequest, error) {
+func (q *queries) scanIdem(row interface{ Scan(...any) error }) (*iam.IdempotentRequest, error) {
 	var r iam.IdempotentRequest
 	var created, expires int64
-	err := row.Scan(idScan{&r.OrgID}, idScan{&r.PrincipalID}, &r.Key, &r.Fingerprint, &r.Done, &r.Status,
+	err := row.Scan(q.orgScan(&r.OrgID), idScan{&r.PrincipalID}, &r.Key, &r.Fingerprint, &r.Done, &r.Status,
 		&r.ContentType, &r.Location, &r.Body, &created, &expires)
 	if err != nil {
 		return nil, err
@@ -28,14 +28,14 @@ func scanIdem(row interface{ Scan(...any) error }) (*iam.IdempotentRequest, erro
 func (q *queries) BeginIdempotent(ctx context.Context, r *iam.IdempotentRequest) (*iam.IdempotentRequest, error) {
 	res, err := q.w.ExecContext(ctx, `INSERT INTO idempotent_requests (`+idemCols+`)
 		VALUES ($1, $2, $3, $4, $5, 0, '', '', NULL, $6, $7) ON CONFLICT (principal_id, key) DO NOTHING`,
-		idArg(r.OrgID), idArg(r.PrincipalID), r.Key, r.Fingerprint, false, micros(r.CreatedAt), micros(r.ExpiresAt))
+		q.org(ctx, r.OrgID), idArg(r.PrincipalID), r.Key, r.Fingerprint, false, micros(r.CreatedAt), micros(r.ExpiresAt))
 	if err != nil {
 		return nil, translate(err, "idempotent request")
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		return nil, translate(err, "idempotent request")
 	}
-	old, err := scanIdem(q.w.QueryRowContext(ctx, `SELECT `+idemCols+` FROM idempotent_requests
+	old, err := q.scanIdem(q.w.QueryRowContext(ctx, `SELECT `+idemCols+` FROM idempotent_requests
 		WHERE principal_id = $1 AND key = $2`, idArg(r.PrincipalID), r.Key))
 	if err == sql.ErrNoRows { // removed meanwhile: try once more
 		return q.BeginIdempotent(ctx, r)
@@ -61,13 +61,13 @@ func (q *queries) BeginIdempotent(ctx context.Context, r *iam.IdempotentRequest)
 func (q *queries) FinishIdempotent(ctx context.Context, r *iam.IdempotentRequest) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE idempotent_requests SET done = $4, status = $5, content_type = $6, location = $7, body = $8
 		WHERE org_id = $1 AND principal_id = $2 AND key = $3`,
-		idArg(r.OrgID), idArg(r.PrincipalID), r.Key, true, r.Status, r.ContentType, r.Location, r.Body)
+		q.org(ctx, r.OrgID), idArg(r.PrincipalID), r.Key, true, r.Status, r.ContentType, r.Location, r.Body)
 	return q.touched(res, err, "idempotent request")
 }
 
 func (q *queries) AbandonIdempotent(ctx context.Context, orgID, principalID iam.ID, key string) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM idempotent_requests WHERE org_id = $1 AND principal_id = $2 AND key = $3`,
-		idArg(orgID), idArg(principalID), key)
+		q.org(ctx, orgID), idArg(principalID), key)
 	return q.touched(res, err, "idempotent request")
 }
 

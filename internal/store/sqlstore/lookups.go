@@ -21,7 +21,7 @@ func (q *queries) UserIDByUsername(ctx context.Context, orgID iam.ID, name strin
 	// username_norm <> '' is the partial index's condition: without it
 	// SQLite cannot use that index and walks the organization instead.
 	err := q.r.QueryRowContext(ctx, `SELECT id FROM users WHERE org_id = $1 AND username_norm = $2
-		AND username_norm <> ''`, idArg(orgID), norm).Scan(idScan{&id})
+		AND username_norm <> ''`, q.org(ctx, orgID), norm).Scan(idScan{&id})
 	return id, translate(err, "user")
 }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -88,6 +89,12 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 		if m.version > upTo {
 			break
 		}
+		if s.dialect == "sqlite" && strings.HasPrefix(m.sql, foreignKeysOff) {
+			if err := s.migrateUnchecked(ctx, m); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			continue
+		}
 		err := s.tx(ctx, func(q *queries) error {
 			if s.dialect == "postgres" {
 				if _, err := q.w.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7406116329)`); err != nil {
@@ -118,6 +125,62 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
+	return nil
+}
+
+// foreignKeysOff opens a SQLite migration that builds tables again: it runs
+// with foreign keys off, as SQLite's procedure for that requires.
+const foreignKeysOff = "-- warden: foreign keys off"
+
+// migrateUnchecked applies m on a connection of its own with foreign keys
+// off, and commits only if PRAGMA foreign_key_check then finds every
+// reference whole.
+func (s *Store) migrateUnchecked(ctx context.Context, m migration) (err error) {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// The pragma is a no-op inside a transaction, so it comes first.
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer func() {
+		if _, onErr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); onErr != nil {
+			err = errors.Join(err, onErr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var done bool
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM schema_migrations WHERE version = $1`, m.version).Scan(&done); err != nil || done {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	broken := rows.Next()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	if broken {
+		return errors.New("a foreign key no longer finds its row")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+		m.version, m.name, time.Now().UnixMicro()); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.log.Info("applied migration", "migration", m.name)
 	return nil
 }
 

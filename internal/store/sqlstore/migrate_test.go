@@ -118,16 +118,10 @@ func TestSmallerIndexesKeepWhatTheyHeld(t *testing.T) {
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	org := newOrg(t, "Upgrade")
-	if err := s.CreateOrg(ctx, org); err != nil {
-		t.Fatal(err)
-	}
 	u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "Ada@Example.com", Username: "Ada", CreatedAt: now, UpdatedAt: now}
-	if err := s.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetPasswordHash(ctx, org.ID, u.ID, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"); err != nil {
-		t.Fatal(err)
-	}
+	// Rows as the version-7 schema holds them: org_id is the 16-byte ID.
+	oldOrgRows(t, s, org)
+	oldUserRows(t, s, u, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

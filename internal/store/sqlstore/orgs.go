@@ -28,7 +28,10 @@ func (q *queries) CreateOrg(ctx context.Context, o *iam.Org) error {
 		if err != nil {
 			return translate(err, "organization")
 		}
-		_, err = q.w.ExecContext(ctx, `INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2)`, idArg(o.ID), []byte{})
+		if q.s.orgs != nil {
+			q.tx.remember(o.ID, o.Seq)
+		}
+		_, err = q.w.ExecContext(ctx, `INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2)`, q.org(ctx, o.ID), []byte{})
 		return translate(err, "audit head")
 	})
 }
@@ -47,6 +50,9 @@ func (q *queries) UpdateOrg(ctx context.Context, o *iam.Org) error {
 // DeleteOrg removes the organization; foreign keys cascade to everything in it.
 func (q *queries) DeleteOrg(ctx context.Context, id iam.ID) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM orgs WHERE id = $1`, idArg(id))
+	if q.s.orgs != nil {
+		q.s.orgs.forget(id)
+	}
 	return q.touched(res, err, "organization")
 }
 

@@ -14,8 +14,8 @@ const passwordPolicyCols = `org_id, min_length, max_length, blocklist, history, 
 func (q *queries) GetPasswordPolicy(ctx context.Context, orgID iam.ID) (*iam.PasswordPolicy, error) {
 	var p iam.PasswordPolicy
 	var updated int64
-	err := q.r.QueryRowContext(ctx, `SELECT `+passwordPolicyCols+` FROM password_policies WHERE org_id = $1`, idArg(orgID)).
-		Scan(idScan{&p.OrgID}, &p.MinLength, &p.MaxLength, &p.Blocklist, &p.History, &p.MaxAgeDays, &updated)
+	err := q.r.QueryRowContext(ctx, `SELECT `+passwordPolicyCols+` FROM password_policies WHERE org_id = $1`, q.org(ctx, orgID)).
+		Scan(q.orgScan(&p.OrgID), &p.MinLength, &p.MaxLength, &p.Blocklist, &p.History, &p.MaxAgeDays, &updated)
 	if err != nil {
 		return nil, translate(err, "password policy")
 	}
@@ -30,7 +30,7 @@ func (q *queries) PutPasswordPolicy(ctx context.Context, p *iam.PasswordPolicy) 
 		ON CONFLICT (org_id) DO UPDATE SET min_length = excluded.min_length, max_length = excluded.max_length,
 			blocklist = excluded.blocklist, history = excluded.history, max_age_days = excluded.max_age_days,
 			updated_at = excluded.updated_at`,
-		idArg(p.OrgID), p.MinLength, p.MaxLength, p.Blocklist, p.History, p.MaxAgeDays, micros(p.UpdatedAt))
+		q.org(ctx, p.OrgID), p.MinLength, p.MaxLength, p.Blocklist, p.History, p.MaxAgeDays, micros(p.UpdatedAt))
 	if iam.IsKind(translate(err, ""), iam.NotFound) {
 		return iam.ErrNotFound("organization")
 	}
@@ -45,12 +45,12 @@ func (q *queries) SetPassword(ctx context.Context, orgID, userID iam.ID, hash st
 		res, err := q.w.ExecContext(ctx, `INSERT INTO passwords (user_id, org_id, hash, changed_at)
 			SELECT id, org_id, $3, $4 FROM users WHERE org_id = $1 AND id = $2
 			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, changed_at = excluded.changed_at`,
-			idArg(orgID), idArg(userID), hash, micros(at))
+			q.org(ctx, orgID), idArg(userID), hash, micros(at))
 		if err := q.touched(res, err, "user"); err != nil {
 			return err
 		}
 		_, err = q.w.ExecContext(ctx, `INSERT INTO password_history (org_id, user_id, hash, set_at) VALUES ($1, $2, $3, $4)`,
-			idArg(orgID), idArg(userID), hash, micros(at))
+			q.org(ctx, orgID), idArg(userID), hash, micros(at))
 		return translate(err, "password history")
 	})
 }
@@ -61,7 +61,7 @@ func (q *queries) PasswordHistory(ctx context.Context, orgID, userID iam.ID, n i
 		return []string{}, nil
 	}
 	rows, err := q.r.QueryContext(ctx, `SELECT hash FROM password_history WHERE org_id = $1 AND user_id = $2
-		ORDER BY seq DESC LIMIT $3`, idArg(orgID), idArg(userID), n)
+		ORDER BY seq DESC LIMIT $3`, q.org(ctx, orgID), idArg(userID), n)
 	if err != nil {
 		return nil, translate(err, "password history")
 	}
@@ -76,7 +76,7 @@ func (q *queries) PasswordHistory(ctx context.Context, orgID, userID iam.ID, n i
 func (q *queries) PasswordChangedAt(ctx context.Context, orgID, userID iam.ID) (time.Time, error) {
 	var at int64
 	err := q.r.QueryRowContext(ctx, `SELECT changed_at FROM passwords WHERE org_id = $1 AND user_id = $2`,
-		idArg(orgID), idArg(userID)).Scan(&at)
+		q.org(ctx, orgID), idArg(userID)).Scan(&at)
 	if err != nil {
 		return time.Time{}, translate(err, "password")
 	}

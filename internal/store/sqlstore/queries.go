@@ -22,6 +22,7 @@ type queries struct {
 	w    execer // writes
 	r    reader // reads
 	inTx bool
+	tx   txOrgs // in a transaction: the organizations' seqs it learnt
 }
 
 // atomic runs fn in a transaction: the current one, or a new one.

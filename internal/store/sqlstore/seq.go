@@ -24,6 +24,6 @@ func (q *queries) IDBySeq(ctx context.Context, orgID iam.ID, kind string, seq in
 		return iam.NilID, iam.Errorf(iam.Invalid, "bad_kind", "no numbered objects of kind %q", kind)
 	}
 	var id iam.ID
-	err := q.r.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE org_id = $1 AND seq = $2`, idArg(orgID), seq).Scan(idScan{&id})
+	err := q.r.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE org_id = $1 AND seq = $2`, q.org(ctx, orgID), seq).Scan(idScan{&id})
 	return id, translate(err, kind)
 }

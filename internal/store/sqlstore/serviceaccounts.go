@@ -9,10 +9,10 @@ import (
 
 const serviceAccountCols = `id, org_id, seq, name, description, disabled, created_at, updated_at`
 
-func scanServiceAccount(row interface{ Scan(...any) error }) (*iam.ServiceAccount, error) {
+func (q *queries) scanServiceAccount(row interface{ Scan(...any) error }) (*iam.ServiceAccount, error) {
 	var sa iam.ServiceAccount
 	var created, updated int64
-	if err := row.Scan(idScan{&sa.ID}, idScan{&sa.OrgID}, &sa.Seq, &sa.Name, &sa.Description, &sa.Disabled,
+	if err := row.Scan(idScan{&sa.ID}, q.orgScan(&sa.OrgID), &sa.Seq, &sa.Name, &sa.Description, &sa.Disabled,
 		&created, &updated); err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func scanServiceAccount(row interface{ Scan(...any) error }) (*iam.ServiceAccoun
 func (q *queries) CreateServiceAccount(ctx context.Context, sa *iam.ServiceAccount) error {
 	err := q.w.QueryRowContext(ctx, `INSERT INTO service_accounts (id, org_id, name, name_norm, description, disabled,
 		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-		idArg(sa.ID), idArg(sa.OrgID), sa.Name, strings.ToLower(sa.Name), sa.Description, sa.Disabled,
+		idArg(sa.ID), q.org(ctx, sa.OrgID), sa.Name, strings.ToLower(sa.Name), sa.Description, sa.Disabled,
 		micros(sa.CreatedAt), micros(sa.UpdatedAt)).Scan(&sa.Seq)
 	if iam.IsKind(translate(err, ""), iam.NotFound) {
 		return iam.ErrNotFound("organization")
@@ -32,14 +32,14 @@ func (q *queries) CreateServiceAccount(ctx context.Context, sa *iam.ServiceAccou
 }
 
 func (q *queries) GetServiceAccount(ctx context.Context, orgID, id iam.ID) (*iam.ServiceAccount, error) {
-	sa, err := scanServiceAccount(q.r.QueryRowContext(ctx, `SELECT `+serviceAccountCols+` FROM service_accounts
-		WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id)))
+	sa, err := q.scanServiceAccount(q.r.QueryRowContext(ctx, `SELECT `+serviceAccountCols+` FROM service_accounts
+		WHERE org_id = $1 AND id = $2`, q.org(ctx, orgID), idArg(id)))
 	return sa, translate(err, "service account")
 }
 
 func (q *queries) UpdateServiceAccount(ctx context.Context, sa *iam.ServiceAccount) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE service_accounts SET name = $3, name_norm = $4, description = $5,
-		disabled = $6, updated_at = $7 WHERE org_id = $1 AND id = $2`, idArg(sa.OrgID), idArg(sa.ID),
+		disabled = $6, updated_at = $7 WHERE org_id = $1 AND id = $2`, q.org(ctx, sa.OrgID), idArg(sa.ID),
 		sa.Name, strings.ToLower(sa.Name), sa.Description, sa.Disabled, micros(sa.UpdatedAt))
 	return q.touched(res, err, "service account")
 }
@@ -49,7 +49,7 @@ func (q *queries) UpdateServiceAccount(ctx context.Context, sa *iam.ServiceAccou
 // bindings, in one transaction.
 func (q *queries) DeleteServiceAccount(ctx context.Context, orgID, id iam.ID) error {
 	return q.atomic(ctx, func(q *queries) error {
-		res, err := q.w.ExecContext(ctx, `DELETE FROM service_accounts WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+		res, err := q.w.ExecContext(ctx, `DELETE FROM service_accounts WHERE org_id = $1 AND id = $2`, q.org(ctx, orgID), idArg(id))
 		if err := q.touched(res, err, "service account"); err != nil {
 			return err
 		}
@@ -62,21 +62,21 @@ func (q *queries) DeleteServiceAccount(ctx context.Context, orgID, id iam.ID) er
 
 func (q *queries) ListServiceAccounts(ctx context.Context, orgID iam.ID, p iam.Page) ([]*iam.ServiceAccount, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT `+serviceAccountCols+` FROM service_accounts
-		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, idArg(orgID), idArg(p.After), limit(p.Limit))
+		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, q.org(ctx, orgID), idArg(p.After), limit(p.Limit))
 	if err != nil {
 		return nil, translate(err, "service accounts")
 	}
-	return collect(rows, scanServiceAccount, "service accounts")
+	return collect(rows, q.scanServiceAccount, "service accounts")
 }
 
 // forgetCredentials removes a deleted principal's API keys and grants (their
 // refresh tokens cascade).
 func (q *queries) forgetCredentials(ctx context.Context, orgID, principalID iam.ID) error {
 	if _, err := q.w.ExecContext(ctx, `DELETE FROM api_keys WHERE org_id = $1 AND principal_id = $2`,
-		idArg(orgID), idArg(principalID)); err != nil {
+		q.org(ctx, orgID), idArg(principalID)); err != nil {
 		return translate(err, "api keys")
 	}
 	_, err := q.w.ExecContext(ctx, `DELETE FROM grants WHERE org_id = $1 AND principal_id = $2`,
-		idArg(orgID), idArg(principalID))
+		q.org(ctx, orgID), idArg(principalID))
 	return translate(err, "grants")
 }

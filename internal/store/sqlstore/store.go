@@ -44,6 +44,7 @@ type Store struct {
 	// PostgreSQL, whose driver prepares and caches by itself)
 	pw, pr *prepared
 	batch  *batcher // SQLite: group commit of concurrent transactions
+	orgs   *orgKeys // SQLite: organizations' IDs and the seqs their rows hold
 }
 
 var _ iam.Store = (*Store)(nil)
@@ -124,7 +125,15 @@ func openSQLite(path string, opts Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	return newStore("sqlite", w, r, n, opts.Logger), nil
+	k, err := sql.Open("sqlite", file+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	s := newStore("sqlite", w, r, n, opts.Logger)
+	s.orgs = newOrgKeys(k)
+	return s, nil
 }
 
 // newStore writes on w and reads on r, whose readConns connections the
@@ -214,6 +223,9 @@ func (s *Store) Close() error {
 		s.pr.close()
 	}
 	err := s.w.Close()
+	if s.orgs != nil {
+		err = errors.Join(err, s.orgs.db.Close())
+	}
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}

@@ -68,7 +68,7 @@ func (q *queries) scanUser(row interface{ Scan(...any) error }) (*iam.User, erro
 func (q *queries) scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
 	r := new(userScan)
 	u := &r.u
-	dest := r.own(append(r.dest[:0], idScan{&u.ID}, idScan{&u.OrgID}), q.joinsTexts())
+	dest := r.own(append(r.dest[:0], idScan{&u.ID}, q.orgScan(&u.OrgID)), q.joinsTexts())
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 		u.Metadata = json.RawMessage("{}")
 	}
 	u.Version = 1
-	args := append([]any{idArg(u.ID), idArg(u.OrgID)}, userArgs(u)...)
+	args := append([]any{idArg(u.ID), q.org(ctx, u.OrgID)}, userArgs(u)...)
 	args = append(args, u.Version, micros(u.CreatedAt), micros(u.UpdatedAt), optMicros(u.LastLoginAt))
 	err := q.w.QueryRowContext(ctx, `INSERT INTO users (id, org_id, email, email_norm, username, username_norm,
 		first_name, last_name, full_name, first_norm, last_norm, full_norm, metadata, disabled, instance_admin,
@@ -175,7 +175,7 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 
 func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, error) {
 	u, err := q.scanUser(q.r.QueryRowContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE org_id = $1 AND id = $2`,
-		idArg(orgID), idArg(id)))
+		q.org(ctx, orgID), idArg(id)))
 	if err != nil {
 		return nil, translate(err, "user")
 	}
@@ -194,7 +194,7 @@ func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]
 
 // UpdateUser writes u if nobody changed it since it was read (Version).
 func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
-	args := append([]any{idArg(u.OrgID), idArg(u.ID)}, userArgs(u)...)
+	args := append([]any{q.org(ctx, u.OrgID), idArg(u.ID)}, userArgs(u)...)
 	args = append(args, u.Version, micros(u.UpdatedAt))
 	res, err := q.w.ExecContext(ctx, `UPDATE users SET email = $3, email_norm = $4, username = $5, username_norm = $6,
 		first_name = $7, last_name = $8, full_name = $9, first_norm = $10, last_norm = $11, full_norm = $12,
@@ -206,7 +206,7 @@ func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
 		}
 		return err
 	}
-	found, err := q.exists(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, idArg(u.OrgID), idArg(u.ID))
+	found, err := q.exists(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, q.org(ctx, u.OrgID), idArg(u.ID))
 	if err != nil {
 		return translate(err, "user")
 	}
@@ -222,7 +222,7 @@ func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
 // transaction.
 func (q *queries) DeleteUser(ctx context.Context, orgID, id iam.ID) error {
 	return q.atomic(ctx, func(q *queries) error {
-		res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE org_id = $1 AND id = $2`, idArg(orgID), idArg(id))
+		res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE org_id = $1 AND id = $2`, q.org(ctx, orgID), idArg(id))
 		if err := q.touched(res, err, "user"); err != nil {
 			return err
 		}
@@ -260,7 +260,7 @@ func searchCond(col string, a, b int) string {
 // runs instead. Only an empty page needs a separate count to tell the two
 // apart.
 func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter) ([]*iam.User, error) {
-	args := []any{idArg(orgID), idArg(f.After), limit(f.Limit)}
+	args := []any{q.org(ctx, orgID), idArg(f.After), limit(f.Limit)}
 	where := `org_id = $1 AND id > $2`
 	if f.Email != "" {
 		args = append(args, strings.ToLower(f.Email))
@@ -370,7 +370,7 @@ func (q *queries) CountUsers(ctx context.Context) (int64, error) {
 
 func (q *queries) SetLastLogin(ctx context.Context, orgID, userID iam.ID, at time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE users SET last_login_at = $3 WHERE org_id = $1 AND id = $2`,
-		idArg(orgID), idArg(userID), micros(at))
+		q.org(ctx, orgID), idArg(userID), micros(at))
 	return q.touched(res, err, "user")
 }
 
@@ -379,13 +379,13 @@ func (q *queries) SetLastLogin(ctx context.Context, orgID, userID iam.ID, at tim
 func (q *queries) SetPasswordHash(ctx context.Context, orgID, userID iam.ID, hash string) error {
 	res, err := q.w.ExecContext(ctx, `INSERT INTO passwords (user_id, org_id, hash)
 		SELECT id, org_id, $3 FROM users WHERE org_id = $1 AND id = $2
-		ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash`, idArg(orgID), idArg(userID), hash)
+		ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash`, q.org(ctx, orgID), idArg(userID), hash)
 	return q.touched(res, err, "user")
 }
 
 func (q *queries) GetPasswordHash(ctx context.Context, orgID, userID iam.ID) (string, error) {
 	var hash string
 	err := q.r.QueryRowContext(ctx, `SELECT hash FROM passwords WHERE org_id = $1 AND user_id = $2`,
-		idArg(orgID), idArg(userID)).Scan(&hash)
+		q.org(ctx, orgID), idArg(userID)).Scan(&hash)
 	return hash, translate(err, "password")
 }
