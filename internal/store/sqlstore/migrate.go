@@ -180,7 +180,15 @@ func (s *Store) migrateUnchecked(ctx context.Context, m migration) (err error) {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	s.log.Info("applied migration", "migration", m.name)
+	// The old tables' pages stay in the file, free for new rows; only a
+	// VACUUM, which rewrites the whole file, gives them back.
+	var free, size int64
+	if err := conn.QueryRowContext(ctx, `SELECT freelist_count, page_size FROM pragma_freelist_count, pragma_page_size`).
+		Scan(&free, &size); err != nil {
+		return err
+	}
+	s.log.Info("applied migration", "migration", m.name, "free_bytes", free*size,
+		"hint", "sqlite3 <file> VACUUM returns the free pages to the file system")
 	return nil
 }
 
