@@ -2,7 +2,8 @@
 // SQLite (modernc.org/sqlite, pure Go) and PostgreSQL (pgx) with the same
 // queries: both engines take $n placeholders, IDs travel as 16 bytes, times
 // as Unix microseconds. Where the engines differ (schema types, connection
-// set-up), the difference sits in the migrations and in Open.
+// set-up), the difference sits in the migrations and in Open; and a SQLite
+// row's org_id holds the organization's seq, not its ID (orgkeys.go).
 package sqlstore
 
 import (
