@@ -103,20 +103,8 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 			}
 			// Under the lock: concurrent CREATE TABLE IF NOT EXISTS of one
 			// table can fail on PostgreSQL's catalog unique index.
-			if _, err := q.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-				version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-				return err
-			}
-			done, err := q.exists(ctx, `SELECT 1 FROM schema_migrations WHERE version = $1`, m.version)
-			if err != nil || done {
-				return err
-			}
-			if _, err := q.w.ExecContext(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err = q.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.version, m.name, time.Now().UnixMicro())
-			if err == nil {
+			ran, err := q.apply(ctx, m)
+			if ran {
 				s.log.Info("applied migration", "migration", m.name)
 			}
 			return err
@@ -126,6 +114,25 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 		}
 	}
 	return nil
+}
+
+// apply runs m and records it in schema_migrations, unless it is recorded
+// already: whether it ran.
+func (q *queries) apply(ctx context.Context, m migration) (bool, error) {
+	if _, err := q.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return false, err
+	}
+	done, err := q.exists(ctx, `SELECT 1 FROM schema_migrations WHERE version = $1`, m.version)
+	if err != nil || done {
+		return false, err
+	}
+	if _, err := q.w.ExecContext(ctx, m.sql); err != nil {
+		return false, err
+	}
+	_, err = q.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+		m.version, m.name, time.Now().UnixMicro())
+	return err == nil, err
 }
 
 // foreignKeysOff opens a SQLite migration that builds tables again: it runs
@@ -155,11 +162,7 @@ func (s *Store) migrateUnchecked(ctx context.Context, m migration) (err error) {
 		return err
 	}
 	defer tx.Rollback()
-	var done bool
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM schema_migrations WHERE version = $1`, m.version).Scan(&done); err != nil || done {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if ran, err := (&queries{s: s, w: tx, inTx: true}).apply(ctx, m); err != nil || !ran {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
@@ -173,20 +176,14 @@ func (s *Store) migrateUnchecked(ctx context.Context, m migration) (err error) {
 	if broken {
 		return errors.New("a foreign key no longer finds its row")
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-		m.version, m.name, time.Now().UnixMicro()); err != nil {
-		return err
-	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
 	// The old tables' pages stay in the file, free for new rows; only a
-	// VACUUM, which rewrites the whole file, gives them back.
+	// VACUUM, which rewrites the whole file, gives them back. The count is
+	// for the log alone: the migration stands without it.
 	var free, size int64
-	if err := conn.QueryRowContext(ctx, `SELECT freelist_count, page_size FROM pragma_freelist_count, pragma_page_size`).
-		Scan(&free, &size); err != nil {
-		return err
-	}
+	conn.QueryRowContext(ctx, `SELECT freelist_count, page_size FROM pragma_freelist_count, pragma_page_size`).Scan(&free, &size)
 	s.log.Info("applied migration", "migration", m.name, "free_bytes", free*size,
 		"hint", "sqlite3 <file> VACUUM returns the free pages to the file system")
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,26 @@ func TestSmallerIndexesKeepWhatTheyHeld(t *testing.T) {
 		CreatedAt: now, UpdatedAt: now}
 	if err := s.CreateUser(ctx, same); err != nil {
 		t.Errorf("the same email and username in another organization: %v", err)
+	}
+}
+
+// TestUncheckedMigrationKeepsForeignKeys: a migration run with foreign keys
+// off that leaves a reference dangling is rolled back, unrecorded, and the
+// keys are on again afterwards.
+func TestUncheckedMigrationKeepsForeignKeys(t *testing.T) {
+	ctx := context.Background()
+	s := openMigrated(t, filepath.Join(t.TempDir(), "warden.db"), Options{})
+	bad := migration{version: 9999, name: "9999_dangling.sql",
+		sql: foreignKeysOff + "\nINSERT INTO passwords (user_id, org_id, hash) VALUES (x'00', 1, 'h');"}
+	if err := s.migrateUnchecked(ctx, bad); err == nil || !strings.Contains(err.Error(), "foreign key") {
+		t.Fatalf("a dangling reference: %v, want the foreign key check to refuse it", err)
+	}
+	var rows, recorded, on int
+	if err := s.w.QueryRow(`SELECT (SELECT COUNT(*) FROM passwords), (SELECT COUNT(*) FROM schema_migrations WHERE version = 9999),
+		(SELECT foreign_keys FROM pragma_foreign_keys)`).Scan(&rows, &recorded, &on); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 || recorded != 0 || on != 1 {
+		t.Errorf("after the refused migration: %d rows, recorded %d times, foreign_keys = %d; want 0, 0, 1", rows, recorded, on)
 	}
 }
