@@ -173,8 +173,13 @@ func (b *Bulk) orgSeq(ctx context.Context, id iam.ID) (int64, error) {
 	if seq, ok := b.orgs[id]; ok {
 		return seq, nil
 	}
-	var seq int64
-	if err := b.tx.QueryRowContext(ctx, `SELECT seq FROM orgs WHERE id = $1`, idArg(id)).Scan(&seq); err != nil {
+	// Foreign keys are off during the load: a missing organization must
+	// fail here, not leave rows that belong to none.
+	seq, err := lookupSeq(ctx, b.tx, id)
+	if err == nil && seq == 0 {
+		err = iam.ErrNotFound("organization")
+	}
+	if err != nil {
 		return 0, fmt.Errorf("bulk load: organization %s: %w", id, err)
 	}
 	if b.orgs == nil {

@@ -69,19 +69,27 @@ func (k *orgKeys) forget(id iam.ID) {
 	k.mu.Unlock()
 }
 
-// committedSeq looks id up in the committed state; 0 (no organization's
-// seq) if there is none.
-func (k *orgKeys) committedSeq(ctx context.Context, id iam.ID) (int64, error) {
+// lookupSeq reads organization id's seq through ex: 0, no organization's
+// seq, if there is none.
+func lookupSeq(ctx context.Context, ex execer, id iam.ID) (int64, error) {
 	var seq int64
-	err := k.db.QueryRowContext(ctx, `SELECT seq FROM orgs WHERE id = $1`, idArg(id)).Scan(&seq)
+	err := ex.QueryRowContext(ctx, `SELECT seq FROM orgs WHERE id = $1`, idArg(id)).Scan(&seq)
 	switch {
 	case err == sql.ErrNoRows:
 		return 0, nil
 	case err != nil:
 		return 0, translate(err, "organization")
 	}
-	k.remember(id, seq)
 	return seq, nil
+}
+
+// committedSeq looks id up in the committed state.
+func (k *orgKeys) committedSeq(ctx context.Context, id iam.ID) (int64, error) {
+	seq, err := lookupSeq(ctx, k.db, id)
+	if seq != 0 {
+		k.remember(id, seq)
+	}
+	return seq, err
 }
 
 func (k *orgKeys) committedID(seq int64) (iam.ID, bool, error) {
@@ -143,15 +151,13 @@ func (q *queries) org(ctx context.Context, id iam.ID) any {
 		return seq
 	}
 	// The transaction's own view: the organization may be its own.
-	var seq int64
-	err := q.w.QueryRowContext(ctx, `SELECT seq FROM orgs WHERE id = $1`, idArg(id)).Scan(&seq)
-	switch {
-	case err == sql.ErrNoRows:
-		return int64(0)
-	case err != nil:
-		return failedArg{translate(err, "organization")}
+	seq, err := lookupSeq(ctx, q.w, id)
+	if err != nil {
+		return failedArg{err}
 	}
-	q.tx.remember(id, seq)
+	if seq != 0 {
+		q.tx.remember(id, seq)
+	}
 	return seq
 }
 
