@@ -16,7 +16,7 @@ func (q *queries) scanAudit(row interface{ Scan(...any) error }) (*iam.AuditEven
 	var t int64
 	var changes string
 	err := row.Scan(idScan{&e.ID}, q.orgScan(&e.OrgID), &e.Seq, &t, &e.ActorType, idScan{&e.ActorID}, &e.Action,
-		&e.TargetType, &e.TargetID, &e.SourceIP, &e.UserAgent, &e.Surface, &changes, &e.PrevHash, &e.Hash)
+		&e.TargetType, targetScan{&e.TargetID}, &e.SourceIP, &e.UserAgent, &e.Surface, &changes, &e.PrevHash, &e.Hash)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (q *queries) AppendAudit(ctx context.Context, e *iam.AuditEvent) error {
 		_, err = q.w.ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			idArg(e.ID), q.org(ctx, e.OrgID), e.Seq, micros(e.Time), e.ActorType, idArg(e.ActorID), e.Action,
-			e.TargetType, e.TargetID, e.SourceIP, e.UserAgent, e.Surface, string(e.Changes), nonNil(e.PrevHash), e.Hash)
+			e.TargetType, q.target(e.TargetID), e.SourceIP, e.UserAgent, e.Surface, string(e.Changes), nonNil(e.PrevHash), e.Hash)
 		if err != nil {
 			return translate(err, "audit event")
 		}
@@ -76,7 +76,7 @@ func (q *queries) ListAudit(ctx context.Context, orgID iam.ID, f iam.AuditFilter
 		add(`target_type = $%d`, f.TargetType)
 	}
 	if f.TargetID != "" {
-		add(`target_id = $%d`, f.TargetID)
+		add(`target_id = $%d`, q.target(f.TargetID))
 	}
 	order := "DESC"
 	switch {
@@ -92,6 +92,47 @@ func (q *queries) ListAudit(ctx context.Context, orgID iam.ID, f iam.AuditFilter
 		return nil, translate(err, "audit events")
 	}
 	return collect(rows, q.scanAudit, "audit events")
+}
+
+// target is what a query binds for an audit target. SQLite keeps a UUID in
+// its dashed, lower-case form, the form of every target Warden records, as
+// its 16 bytes (migration 0010); any other target, and every target on
+// PostgreSQL, as text.
+func (q *queries) target(s string) any {
+	if q.s.dialect == "sqlite" {
+		return auditTarget(s)
+	}
+	return s
+}
+
+// auditTarget is SQLite's form of an audit target: only a target that
+// reads back as the same text may become bytes, or the event's hash
+// would no longer match.
+func auditTarget(s string) any {
+	if len(s) == 36 {
+		if id, err := iam.ParseID(s); err == nil && id.String() == s {
+			return id[:]
+		}
+	}
+	return s
+}
+
+// targetScan reads an audit target back: text, or a UUID's 16 bytes.
+type targetScan struct{ s *string }
+
+func (t targetScan) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*t.s = v
+	case []byte:
+		if len(v) != 16 {
+			return errBadColumn
+		}
+		*t.s = iam.ID(v).String()
+	default:
+		return errBadColumn
+	}
+	return nil
 }
 
 func nonNil(b []byte) []byte {

@@ -126,7 +126,10 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 	if b.pg != nil {
 		return b.copy(ctx, table, cols, rows)
 	}
-	orgCol := slices.Index(cols, "org_id")
+	orgCol, targetCol := slices.Index(cols, "org_id"), -1
+	if table == "audit_events" {
+		targetCol = slices.Index(cols, "target_id")
+	}
 	per := min(sqliteRowsPerStmt, sqliteMaxVars/len(cols))
 	args := make([]any, 0, per*len(cols))
 	for len(rows) > 0 {
@@ -141,7 +144,9 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 				return fmt.Errorf("bulk load: a row of %s has %d values for %d columns", table, len(r), len(cols))
 			}
 			for j, v := range r {
-				if id, ok := v.(iam.ID); ok {
+				if s, ok := v.(string); ok && j == targetCol {
+					v = auditTarget(s)
+				} else if id, ok := v.(iam.ID); ok {
 					if j == orgCol {
 						if v, err = b.orgSeq(ctx, id); err != nil {
 							return err
