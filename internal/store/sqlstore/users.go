@@ -241,9 +241,10 @@ var searchCols = []string{"email_norm", "username_norm", "first_norm", "last_nor
 // density a page of matches turns up soon in the walk.
 var searchWalk = 2000 // a variable for tests
 
-// searchCond is col's prefix range, the bounds in parameters $a and $b.
-func searchCond(col string, a, b int) string {
-	cond := fmt.Sprintf(`%s >= $%d AND %s < $%d`, col, a, col, b)
+// searchCond is col's prefix range between the bounds lo and hi, SQL
+// expressions.
+func searchCond(col, lo, hi string) string {
+	cond := col + ` >= ` + lo + ` AND ` + col + ` < ` + hi
 	if strings.HasPrefix(col, "username_norm") {
 		cond += ` AND username_norm <> ''` // the partial index's condition (harmless in a walk)
 	}
@@ -281,41 +282,60 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 	if q.s.dialect == "sqlite" {
 		key = "seq"
 	}
-	// matches is the union of the capped index ranges, the prefix's bounds
-	// in parameters $lo and $hi.
-	matches := func(lo, hi int) string {
+	// matches is the union of the capped index ranges of organization org
+	// between the bounds from and to, SQL expressions.
+	matches := func(org, from, to string) string {
 		arms := make([]string, len(searchCols))
 		for i, col := range searchCols {
-			org := `org_id = $1`
+			cond := `org_id = ` + org
 			if q.s.dialect == "sqlite" && (col == "email_norm" || col == "username_norm") {
 				// Their indexes lead with the column (org_id second, see
 				// migration 0008): unary + keeps SQLite from preferring an
 				// (org_id, …) index, which walks the whole organization.
-				org = `+org_id = $1`
+				cond = `+` + cond
 			}
 			arms[i] = fmt.Sprintf(`SELECT k FROM (SELECT %s AS k FROM users WHERE %s AND %s LIMIT %d) AS a%d`,
-				key, org, searchCond(col, lo, hi), searchWalk, i)
+				key, cond, searchCond(col, from, to), searchWalk, i)
 		}
 		return strings.Join(arms, ` UNION `)
 	}
+	pa, pb := fmt.Sprintf("$%d", a), fmt.Sprintf("$%d", b)
 	var ors []string
 	for _, col := range searchCols {
 		// col || '' hides the column's index from the planner, which would
 		// otherwise gather and sort every match of a common prefix instead
 		// of walking (org_id, id).
-		ors = append(ors, `(`+searchCond(col+` || ''`, a, b)+`)`)
+		ors = append(ors, `(`+searchCond(col+` || ''`, pa, pb)+`)`)
 	}
 	walk := where + ` AND (` + strings.Join(ors, ` OR `) + `)`
-	outer := where
-	if q.s.dialect == "sqlite" {
-		// Unary + keeps SQLite from walking (org_id, id) and testing each
-		// row against the matches, which costs a scan of the organization:
-		// it fetches the few matches by rowid instead.
-		outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
+	var page string
+	switch {
+	case q.s.dialect == "postgres" && f.Email == "":
+		// The parameters reach the search only through b, out of the
+		// planner's sight: each run's plan then costs what the generic one
+		// does, and PostgreSQL keeps the generic plan after five runs.
+		// Planned for each prefix, the search spent twice its run in the
+		// planner. So that the generic plan cannot join every match to
+		// users, p takes the page's IDs first.
+		page = `WITH b AS MATERIALIZED (SELECT $1::uuid AS org, $2::uuid AS after, $3::int AS lim,
+			$4::text AS lo, $5::text AS hi),
+		m AS MATERIALIZED (` + matches(`(SELECT org FROM b)`, `(SELECT lo FROM b)`, `(SELECT hi FROM b)`) + `),
+		p AS MATERIALIZED (SELECT k FROM m WHERE k > (SELECT after FROM b) ORDER BY k LIMIT (SELECT lim FROM b))
+		SELECT ` + q.userCols() + `, (SELECT COUNT(*) FROM m) FROM users
+		WHERE id IN (SELECT k FROM p) AND org_id = (SELECT org FROM b) ORDER BY id`
+	default:
+		outer := where
+		if q.s.dialect == "sqlite" {
+			// Unary + keeps SQLite from walking (org_id, id) and testing
+			// each row against the matches, which costs a scan of the
+			// organization: it fetches the few matches by rowid instead.
+			outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
+		}
+		page = `WITH m AS MATERIALIZED (` + matches(`$1`, pa, pb) + `)
+		SELECT ` + q.userCols() + `, (SELECT COUNT(*) FROM m) FROM users
+		WHERE ` + key + ` IN (SELECT k FROM m) AND ` + outer + ` ORDER BY id LIMIT $3`
 	}
-	rows, err := q.r.QueryContext(ctx, `WITH m AS MATERIALIZED (`+matches(a, b)+`)
-		SELECT `+q.userCols()+`, (SELECT COUNT(*) FROM m) FROM users
-		WHERE `+key+` IN (SELECT k FROM m) AND `+outer+` ORDER BY id LIMIT $3`, args...)
+	rows, err := q.r.QueryContext(ctx, page, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
@@ -332,7 +352,7 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		// No row carried the count: was nothing after the cursor among
 		// the matches, or were the ranges cut short?
 		var n int
-		counts := `SELECT COUNT(*) FROM (` + matches(2, 3) + `) AS m`
+		counts := `SELECT COUNT(*) FROM (` + matches(`$1`, `$2`, `$3`) + `) AS m`
 		if err := q.r.QueryRowContext(ctx, counts, args[0], args[a-1], args[b-1]).Scan(&n); err != nil {
 			return nil, translate(err, "users")
 		}
