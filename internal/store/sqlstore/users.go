@@ -233,33 +233,9 @@ func (q *queries) DeleteUser(ctx context.Context, orgID, id iam.ID) error {
 	})
 }
 
-// searchCols are the lower-cased columns the q search matches a prefix of.
-var searchCols = []string{"email_norm", "username_norm", "first_norm", "last_norm", "full_norm"}
-
-// searchWalk is the number of matches from which a q search walks the
-// organization in ID order instead of collecting every match: at that
-// density a page of matches turns up soon in the walk.
-var searchWalk = 2000 // a variable for tests
-
-// searchCond is col's prefix range between the bounds lo and hi, SQL
-// expressions.
-func searchCond(col, lo, hi string) string {
-	cond := col + ` >= ` + lo + ` AND ` + col + ` < ` + hi
-	if strings.HasPrefix(col, "username_norm") {
-		cond += ` AND username_norm <> ''` // the partial index's condition (harmless in a walk)
-	}
-	return cond
-}
-
-// ListUsers pages through an organization's users in ID order. Q matches a
-// prefix of the lower-cased columns with range predicates, which the
-// (org_id, column) indexes answer: a rare prefix is the union of five index
-// ranges (then sorted by ID), a common one (searchWalk matches or more) a
-// walk in ID order that soon fills the page. One statement tries the union
-// with each range capped at searchWalk and counts what it gathered: below
-// the cap the union was complete and the page stands; at the cap the walk
-// runs instead. Only an empty page needs a separate count to tell the two
-// apart.
+// ListUsers pages through an organization's users in ID order, those
+// whose email is f.Email and, with f.Q, whose lower-cased texts start with
+// it (searchUsers).
 func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter) ([]*iam.User, error) {
 	args := []any{q.org(ctx, orgID), idArg(f.After), limit(f.Limit)}
 	where := `org_id = $1 AND id > $2`
@@ -267,100 +243,13 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 		args = append(args, strings.ToLower(f.Email))
 		where += fmt.Sprintf(` AND email_norm = $%d`, len(args))
 	}
-	if f.Q == "" && f.Email == "" {
-		return q.listPage(ctx, orgID, args)
-	}
-	if f.Q == "" {
+	switch {
+	case f.Q != "":
+		return q.searchUsers(ctx, where, args, f.Q)
+	case f.Email != "":
 		return q.listUsers(ctx, where, args)
 	}
-	lo := strings.ToLower(f.Q)
-	args = append(args, lo, lo+"\U0010FFFF")
-	a, b := len(args)-1, len(args)
-	// SQLite's secondary indexes hold the rowid (seq), PostgreSQL's can
-	// give id; either way the union reads indexes only.
-	key := "id"
-	if q.s.dialect == "sqlite" {
-		key = "seq"
-	}
-	// matches is the union of the capped index ranges of organization org
-	// between the bounds from and to, SQL expressions.
-	matches := func(org, from, to string) string {
-		arms := make([]string, len(searchCols))
-		for i, col := range searchCols {
-			cond := `org_id = ` + org
-			if q.s.dialect == "sqlite" && (col == "email_norm" || col == "username_norm") {
-				// Their indexes lead with the column (org_id second, see
-				// migration 0008): unary + keeps SQLite from preferring an
-				// (org_id, …) index, which walks the whole organization.
-				cond = `+` + cond
-			}
-			arms[i] = fmt.Sprintf(`SELECT k FROM (SELECT %s AS k FROM users WHERE %s AND %s LIMIT %d) AS a%d`,
-				key, cond, searchCond(col, from, to), searchWalk, i)
-		}
-		return strings.Join(arms, ` UNION `)
-	}
-	pa, pb := fmt.Sprintf("$%d", a), fmt.Sprintf("$%d", b)
-	var ors []string
-	for _, col := range searchCols {
-		// col || '' hides the column's index from the planner, which would
-		// otherwise gather and sort every match of a common prefix instead
-		// of walking (org_id, id).
-		ors = append(ors, `(`+searchCond(col+` || ''`, pa, pb)+`)`)
-	}
-	walk := where + ` AND (` + strings.Join(ors, ` OR `) + `)`
-	var page string
-	switch {
-	case q.s.dialect == "postgres" && f.Email == "":
-		// The parameters reach the search only through b, out of the
-		// planner's sight: each run's plan then costs what the generic one
-		// does, and PostgreSQL keeps the generic plan after five runs.
-		// Planned for each prefix, the search spent twice its run in the
-		// planner. So that the generic plan cannot join every match to
-		// users, p takes the page's IDs first.
-		page = `WITH b AS MATERIALIZED (SELECT $1::uuid AS org, $2::uuid AS after, $3::int AS lim,
-			$4::text AS lo, $5::text AS hi),
-		m AS MATERIALIZED (` + matches(`(SELECT org FROM b)`, `(SELECT lo FROM b)`, `(SELECT hi FROM b)`) + `),
-		p AS MATERIALIZED (SELECT k FROM m WHERE k > (SELECT after FROM b) ORDER BY k LIMIT (SELECT lim FROM b))
-		SELECT ` + q.userCols() + `, (SELECT COUNT(*) FROM m) FROM users
-		WHERE id IN (SELECT k FROM p) AND org_id = (SELECT org FROM b) ORDER BY id`
-	default:
-		outer := where
-		if q.s.dialect == "sqlite" {
-			// Unary + keeps SQLite from walking (org_id, id) and testing
-			// each row against the matches, which costs a scan of the
-			// organization: it fetches the few matches by rowid instead.
-			outer = strings.Replace(where, `org_id = $1 AND id > $2`, `+org_id = $1 AND +id > $2`, 1)
-		}
-		page = `WITH m AS MATERIALIZED (` + matches(`$1`, pa, pb) + `)
-		SELECT ` + q.userCols() + `, (SELECT COUNT(*) FROM m) FROM users
-		WHERE ` + key + ` IN (SELECT k FROM m) AND ` + outer + ` ORDER BY id LIMIT $3`
-	}
-	rows, err := q.r.QueryContext(ctx, page, args...)
-	if err != nil {
-		return nil, translate(err, "users")
-	}
-	var found int
-	users, err := collect(rows, func(row interface{ Scan(...any) error }) (*iam.User, error) {
-		return q.scanUserAnd(row, &found)
-	}, "users")
-	switch {
-	case err != nil:
-		return nil, err
-	case len(users) > 0 && found < searchWalk:
-		return users, nil
-	case len(users) == 0:
-		// No row carried the count: was nothing after the cursor among
-		// the matches, or were the ranges cut short?
-		var n int
-		counts := `SELECT COUNT(*) FROM (` + matches(`$1`, `$2`, `$3`) + `) AS m`
-		if err := q.r.QueryRowContext(ctx, counts, args[0], args[a-1], args[b-1]).Scan(&n); err != nil {
-			return nil, translate(err, "users")
-		}
-		if n < searchWalk {
-			return users, nil
-		}
-	}
-	return q.listUsers(ctx, walk, args)
+	return q.listPage(ctx, orgID, args)
 }
 
 // listUsers runs the page query with a WHERE clause over args.
