@@ -27,6 +27,22 @@ func openMigrated(t testing.TB, url string, opts Options) *Store {
 	return s
 }
 
+// sqliteAt is a new SQLite file migrated up to version, as an older
+// Warden left it, closed when the test ends.
+func sqliteAt(t *testing.T, version int) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "warden.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.migrate(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // onEngines runs test on a new SQLite file and on a new PostgreSQL schema.
 func onEngines(t *testing.T, test func(t *testing.T, url string)) {
 	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "warden.db")) })

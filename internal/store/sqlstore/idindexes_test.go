@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,14 +19,7 @@ import (
 // alone.
 func TestFewerIDIndexesKeepWhatTheyHeld(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "warden.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.migrate(ctx, 9); err != nil {
-		t.Fatal(err)
-	}
+	s := sqliteAt(t, 9)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	org := newOrg(t, "Acme")
 	if err := s.CreateOrg(ctx, org); err != nil {

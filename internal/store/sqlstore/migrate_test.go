@@ -109,14 +109,7 @@ func TestMigrateDropsStat4(t *testing.T) {
 // uniqueness of both within an organization stay as they were.
 func TestSmallerIndexesKeepWhatTheyHeld(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "warden.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.migrate(ctx, 7); err != nil {
-		t.Fatal(err)
-	}
+	s := sqliteAt(t, 7)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	org := newOrg(t, "Upgrade")
 	u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "Ada@Example.com", Username: "Ada", CreatedAt: now, UpdatedAt: now}

@@ -46,14 +46,7 @@ func mustExec(t *testing.T, s *Store, query string, args ...any) {
 // user's seq is not handed out again.
 func TestOrgSeqKeepsEveryRowInItsOrganization(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "warden.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.migrate(ctx, 8); err != nil {
-		t.Fatal(err)
-	}
+	s := sqliteAt(t, 8)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	a, b := newOrg(t, "Alpha"), newOrg(t, "Beta")
 	oldOrgRows(t, s, a)
