@@ -109,6 +109,24 @@ func (q *queries) searchMatches(org, from, to string) string {
 // the number of matches. plain says where is only the organization and the
 // cursor ($1 to $3, the bounds $4 and $5).
 func (q *queries) searchPage(where, a, b string, plain bool) string {
+	// Built afresh, the statement took a fifth of a rare prefix's search.
+	k := searchPageKey{where, a, b, plain, searchWalk}
+	if stmt, ok := q.s.searchPages.Load(k); ok {
+		return stmt.(string)
+	}
+	stmt := q.buildSearchPage(where, a, b, plain)
+	q.s.searchPages.Store(k, stmt)
+	return stmt
+}
+
+// searchPageKey is what a page statement depends on.
+type searchPageKey struct {
+	where, a, b string
+	plain       bool
+	walk        int
+}
+
+func (q *queries) buildSearchPage(where, a, b string, plain bool) string {
 	if q.s.dialect == "postgres" && plain {
 		// The parameters reach the search only through b, out of the
 		// planner's sight: each run's plan then costs what the generic one

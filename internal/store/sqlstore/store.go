@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -46,6 +47,8 @@ type Store struct {
 	pw, pr *prepared
 	batch  *batcher // SQLite: group commit of concurrent transactions
 	orgs   *orgKeys // SQLite: organizations' IDs and the seqs their rows hold
+	// the q search's page statements, built once (searchPage)
+	searchPages sync.Map
 }
 
 var _ iam.Store = (*Store)(nil)
