@@ -1,7 +1,7 @@
 -- warden: foreign keys off
 --
 -- Two indexes fewer and shorter audit targets (issue 6: a million users'
--- file, 114 bytes a user less):
+-- file, about 100 bytes a user less):
 --
 -- - A role binding's ID is unique within its organization, (org_id, id),
 --   which every lookup states; the global UNIQUE (id) was a second index on
