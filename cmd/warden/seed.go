@@ -193,7 +193,7 @@ var seedCols = map[string][]string{
 	"workspaces":    {"id", "org_id", "title", "domain", "created_at", "updated_at"},
 	"projects":      {"id", "org_id", "workspace_id", "name", "name_norm", "description", "created_at", "updated_at"},
 	"groups":        {"id", "org_id", "name", "name_norm", "description", "created_at", "updated_at"},
-	"users":         {"id", "org_id", "email", "email_norm", "username", "username_norm", "first_name", "last_name", "full_name", "first_norm", "last_norm", "full_norm", "metadata", "disabled", "instance_admin", "version", "created_at", "updated_at", "last_login_at", "org_roles"},
+	"users":         {"id", "org_id", "email", "username", "first_name", "last_name", "full_name", "metadata", "disabled", "instance_admin", "version", "created_at", "updated_at", "last_login_at", "org_roles"},
 	"passwords":     {"user_id", "org_id", "hash", "changed_at"},
 	"group_members": {"group_id", "org_id", "principal_type", "principal_id", "created_at"},
 	"role_bindings": {"id", "org_id", "subject_type", "subject_id", "role", "scope_type", "scope_id", "created_at"},
@@ -405,9 +405,8 @@ func (g *generator) org(ctx context.Context, oi int, keysLeft *int) error {
 			lastLogin = micros(t.Add(time.Duration(g.rng.Int64N(int64(g.now.Sub(t))))))
 		}
 		meta := fmt.Sprintf(`{"department":%q}`, departments[g.rng.IntN(len(departments))])
-		b.add("users", id, org.ID, email, email, username, strings.ToLower(username), title(first), title(last), full,
-			first, last, strings.ToLower(full), meta, false, ui == 0 && g.firstOrg && oi == 0, int64(1), micros(t), micros(t), lastLogin,
-			role) // org_roles: the one org-scope binding below, as its trigger (deferred) would write it
+		b.add("users", id, org.ID, email, username, title(first), title(last), full, meta, false,
+			ui == 0 && g.firstOrg && oi == 0, int64(1), micros(t), micros(t), lastLogin, role) // org_roles: the one org-scope binding below, as its trigger (deferred) would write it
 		hash := g.userHash
 		if ui == 0 {
 			hash = g.adminHash

@@ -233,9 +233,8 @@ func fill(ctx context.Context, s *sqlstore.Store, db *sql.DB, engine string, n i
 	}
 	defer tx.Rollback()
 	const batch = 500
-	userCols := []string{"id", "org_id", "email", "email_norm", "username", "username_norm", "first_name", "last_name",
-		"full_name", "first_norm", "last_norm", "full_norm", "metadata", "disabled", "instance_admin", "version",
-		"created_at", "updated_at"}
+	userCols := append([]string{"id", "org_id", "email", "username", "first_name", "last_name", "full_name", "metadata",
+		"disabled", "instance_admin", "version", "created_at", "updated_at"}, sqlstore.LoweredCols(engine)...)
 	bindCols := []string{"id", "org_id", "subject_type", "subject_id", "role", "scope_type", "scope_id", "created_at"}
 	for lo := 0; lo < n; lo += batch {
 		hi := min(lo+batch, n)
@@ -246,9 +245,11 @@ func fill(ctx context.Context, s *sqlstore.Store, db *sql.DB, engine string, n i
 			email, username, first, last := benchUser(i)
 			full := first + " " + last
 			micros := at.UnixMicro()
-			users = append(users, id[:], orgKey, email, email, username, strings.ToLower(username), first, last,
-				full, strings.ToLower(first), strings.ToLower(last), strings.ToLower(full), `{"team":"bench"}`,
+			users = append(users, id[:], orgKey, email, username, first, last, full, `{"team":"bench"}`,
 				false, false, 1, micros, micros)
+			for _, text := range []string{email, username, first, last, full} {
+				users = append(users, sqlstore.Lowered(engine, text))
+			}
 			bid := mustID(at)
 			binds = append(binds, bid[:], orgKey, "user", id[:], "USER", "org", org.ID[:], micros)
 		}

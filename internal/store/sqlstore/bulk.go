@@ -22,7 +22,8 @@ import (
 // SQLite file: seed into a new data directory.
 //
 // Rows hold iam.ID for UUID columns, int64 for times (Unix microseconds),
-// and strings, booleans, byte slices or nil for the rest.
+// and strings, booleans, byte slices or nil for the rest. A user's rows
+// leave out its lower-cased texts: Insert adds the engine's (lowered.go).
 type Bulk struct {
 	s    *Store
 	conn *sql.Conn
@@ -123,6 +124,12 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 	}
 	b.Counts[table] += int64(len(rows))
 	defer func(t time.Time) { b.Times[table] += time.Since(t) }(time.Now())
+	if table == "users" {
+		var err error
+		if cols, err = b.s.withLowered(cols, rows); err != nil {
+			return err
+		}
+	}
 	if b.pg != nil {
 		return b.copy(ctx, table, cols, rows)
 	}
@@ -171,6 +178,33 @@ func (b *Bulk) Insert(ctx context.Context, table string, cols []string, rows [][
 		return b.begin(ctx)
 	}
 	return nil
+}
+
+// withLowered appends to cols the loweredCols of the engine, and to each
+// row their values, made from its texts.
+func (s *Store) withLowered(cols []string, rows [][]any) ([]string, error) {
+	var from []int
+	for _, l := range userLowered {
+		j := slices.Index(cols, l.text)
+		if j < 0 || slices.Contains(cols, l.norm) {
+			return nil, fmt.Errorf("bulk load of users: the columns need %s, and no %s", l.text, l.norm)
+		}
+		from = append(from, j)
+	}
+	for i, r := range rows {
+		if len(r) != len(cols) {
+			return nil, fmt.Errorf("bulk load: a row of users has %d values for %d columns", len(r), len(cols))
+		}
+		for _, j := range from {
+			text, ok := r[j].(string)
+			if !ok {
+				return nil, fmt.Errorf("bulk load of users: %s is a %T, not a string", cols[j], r[j])
+			}
+			r = append(r, lowered(s.dialect, text))
+		}
+		rows[i] = r
+	}
+	return append(slices.Clip(cols), loweredCols(s.dialect)...), nil
 }
 
 // orgSeq is the seq of organization id, inserted earlier in the load.

@@ -51,3 +51,10 @@ func (s *Store) QueryPlan(ctx context.Context, query string) ([]string, error) {
 	}
 	return steps, rows.Err()
 }
+
+// LoweredCols and Lowered let the benchmarks' data set write a user's
+// lower-cased texts as the store does.
+var (
+	LoweredCols = loweredCols
+	Lowered     = lowered
+)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +62,16 @@ func newID(t *testing.T, at time.Time) iam.ID {
 func newOrg(t *testing.T, name string) *iam.Org {
 	now := time.Now()
 	return &iam.Org{ID: newID(t, now), Name: name, CreatedAt: now, UpdatedAt: now}
+}
+
+// userRowV9 stores u as versions 9 and 10 did: org_id its organization's
+// seq, and every lower-cased text stored.
+func userRowV9(t *testing.T, s *Store, u *iam.User, orgSeq int64) {
+	t.Helper()
+	mustExec(t, s, `INSERT INTO users (id, org_id, email, email_norm, username, username_norm, first_name, last_name,
+		full_name, first_norm, last_norm, full_norm, metadata, disabled, instance_admin, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '{}', false, false, 1, $13, $13)`,
+		idArg(u.ID), orgSeq, u.Email, strings.ToLower(u.Email), u.Username, strings.ToLower(u.Username),
+		u.FirstName, u.LastName, u.FullName, strings.ToLower(u.FirstName), strings.ToLower(u.LastName),
+		strings.ToLower(u.FullName), micros(u.CreatedAt))
 }

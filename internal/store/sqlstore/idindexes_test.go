@@ -26,9 +26,7 @@ func TestFewerIDIndexesKeepWhatTheyHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &iam.User{ID: newID(t, now), OrgID: org.ID, Email: "ann@example.com", CreatedAt: now, UpdatedAt: now}
-	if err := s.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
+	userRowV9(t, s, u, org.Seq)
 	kept := &iam.RoleBinding{ID: newID(t, now), OrgID: org.ID, SubjectType: iam.SubjectUser, SubjectID: u.ID,
 		Role: "viewer", ScopeType: iam.ScopeOrg, ScopeID: org.ID, CreatedAt: now}
 	gone := &iam.RoleBinding{ID: newID(t, now), OrgID: org.ID, SubjectType: iam.SubjectUser, SubjectID: u.ID,

@@ -142,16 +142,41 @@ func (r *userScan) user() (*iam.User, error) {
 	return u, nil
 }
 
-// userArgs are the stored forms of a user's mutable fields, in the column
-// order of the INSERT and UPDATE below ($3 to $14).
-func userArgs(u *iam.User) []any {
+// userArgs are the stored forms of a user's mutable fields on dialect, in
+// the column order of userWrites' statements ($3 to $15).
+func userArgs(dialect string, u *iam.User) []any {
 	metadata := string(u.Metadata)
 	if metadata == "" {
 		metadata = "{}"
 	}
-	return []any{u.Email, strings.ToLower(u.Email), u.Username, strings.ToLower(u.Username),
-		u.FirstName, u.LastName, u.FullName, strings.ToLower(u.FirstName), strings.ToLower(u.LastName),
-		strings.ToLower(u.FullName), metadata, u.Disabled, u.InstanceAdmin}
+	args := []any{u.Email, u.Username, u.FirstName, u.LastName, u.FullName}
+	for _, text := range args[:len(userLowered)] {
+		args = append(args, lowered(dialect, text.(string)))
+	}
+	return append(args, metadata, u.Disabled, u.InstanceAdmin)
+}
+
+// userWrite is a dialect's INSERT and UPDATE of a user, which name its
+// loweredCols.
+type userWrite struct{ insert, update string }
+
+var userWrites = map[string]userWrite{"sqlite": newUserWrite("sqlite"), "postgres": newUserWrite("postgres")}
+
+func newUserWrite(dialect string) userWrite {
+	lc := loweredCols(dialect)
+	set := make([]string, len(lc))
+	for i, c := range lc {
+		set[i] = fmt.Sprintf("%s = $%d", c, 8+i)
+	}
+	return userWrite{
+		insert: `INSERT INTO users (id, org_id, email, username, first_name, last_name, full_name, ` + strings.Join(lc, ", ") + `,
+		metadata, disabled, instance_admin, version, created_at, updated_at, last_login_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		RETURNING seq`,
+		update: `UPDATE users SET email = $3, username = $4, first_name = $5, last_name = $6, full_name = $7,
+		` + strings.Join(set, ", ") + `, metadata = $13, disabled = $14, instance_admin = $15, version = version + 1,
+		updated_at = $17 WHERE org_id = $1 AND id = $2 AND version = $16`,
+	}
 }
 
 // CreateUser stores u; its Roles are role bindings, created apart.
@@ -160,13 +185,9 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 		u.Metadata = json.RawMessage("{}")
 	}
 	u.Version = 1
-	args := append([]any{idArg(u.ID), q.org(ctx, u.OrgID)}, userArgs(u)...)
+	args := append([]any{idArg(u.ID), q.org(ctx, u.OrgID)}, userArgs(q.s.dialect, u)...)
 	args = append(args, u.Version, micros(u.CreatedAt), micros(u.UpdatedAt), optMicros(u.LastLoginAt))
-	err := q.w.QueryRowContext(ctx, `INSERT INTO users (id, org_id, email, email_norm, username, username_norm,
-		first_name, last_name, full_name, first_norm, last_norm, full_norm, metadata, disabled, instance_admin,
-		version, created_at, updated_at, last_login_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-		RETURNING seq`, args...).Scan(&u.Seq)
+	err := q.w.QueryRowContext(ctx, userWrites[q.s.dialect].insert, args...).Scan(&u.Seq)
 	if iam.IsKind(translate(err, "user"), iam.NotFound) {
 		return iam.ErrNotFound("organization")
 	}
@@ -194,12 +215,9 @@ func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]
 
 // UpdateUser writes u if nobody changed it since it was read (Version).
 func (q *queries) UpdateUser(ctx context.Context, u *iam.User) error {
-	args := append([]any{q.org(ctx, u.OrgID), idArg(u.ID)}, userArgs(u)...)
+	args := append([]any{q.org(ctx, u.OrgID), idArg(u.ID)}, userArgs(q.s.dialect, u)...)
 	args = append(args, u.Version, micros(u.UpdatedAt))
-	res, err := q.w.ExecContext(ctx, `UPDATE users SET email = $3, email_norm = $4, username = $5, username_norm = $6,
-		first_name = $7, last_name = $8, full_name = $9, first_norm = $10, last_norm = $11, full_norm = $12,
-		metadata = $13, disabled = $14, instance_admin = $15, version = version + 1, updated_at = $17
-		WHERE org_id = $1 AND id = $2 AND version = $16`, args...)
+	res, err := q.w.ExecContext(ctx, userWrites[q.s.dialect].update, args...)
 	if err = q.touched(res, err, "user"); !iam.IsKind(err, iam.NotFound) {
 		if err == nil {
 			u.Version++

@@ -219,6 +219,48 @@ func testUsers(t *testing.T, newStore NewStore) {
 			t.Fatalf("CountUsers = %d, want 2", n)
 		}
 	})
+	t.Run("texts outside ASCII are found ignoring case, before and after an update", func(t *testing.T) {
+		// SQLite lower-cases ASCII only; the store keeps such texts'
+		// lower-cased forms itself (sqlstore/lowered.go).
+		s, c := newStore(t), newClock()
+		o := mustOrg(t, s, c, "Acme")
+		u := newUser(t, c, o, "Zoë.Émile@Example.com", "ÉMILE")
+		u.FirstName, u.LastName, u.FullName = "Émile", "Zoë", "Émile Zoë"
+		noErr(t, s.CreateUser(ctx, u))
+		kelvin := mustUser(t, s, c, o, "k@example.com", "\u212Aelvin") // the Kelvin sign lower-cases to an ASCII k
+		found := func(what string, users []*iam.User, err error, want ...*iam.User) {
+			t.Helper()
+			noErr(t, err)
+			if len(users) != len(want) || (len(want) == 1 && users[0].ID != want[0].ID) {
+				t.Fatalf("%s: found %v, want %d user(s)", what, ids(users), len(want))
+			}
+		}
+		got, err := s.FindUsersByLogin(ctx, "ZOË.ÉMILE@example.com", 10)
+		found("login by email", got, err, u)
+		got, err = s.FindUsersByLogin(ctx, "émile", 10)
+		found("login by username", got, err, u)
+		got, err = s.FindUsersByLogin(ctx, "KELVIN", 10)
+		found("login by a username that lower-cases to ASCII", got, err, kelvin)
+		got, err = s.ListUsers(ctx, o.ID, iam.UserFilter{Email: "zoë.émile@EXAMPLE.COM"})
+		found("email filter", got, err, u)
+		for _, q := range []string{"ÉMI", "zoË", "émile z"} {
+			got, err = s.ListUsers(ctx, o.ID, iam.UserFilter{Q: q})
+			found("search "+q, got, err, u)
+		}
+		wantKind(t, s.CreateUser(ctx, newUser(t, c, o, "ZOË.émile@example.com", "")), iam.Conflict)
+
+		u.Email, u.Username, u.FirstName, u.LastName, u.FullName = "plain@example.com", "plain", "Plain", "Text", "Plain Text"
+		noErr(t, s.UpdateUser(ctx, u))
+		got, err = s.FindUsersByLogin(ctx, "zoë.émile@example.com", 10)
+		found("login by the old email", got, err)
+		got, err = s.ListUsers(ctx, o.ID, iam.UserFilter{Q: "émi"})
+		found("search by the old name", got, err)
+		got, err = s.FindUsersByLogin(ctx, "PLAIN", 10)
+		found("login by the new username", got, err, u)
+		got, err = s.ListUsers(ctx, o.ID, iam.UserFilter{Q: "plain t"})
+		found("search by the new name", got, err, u)
+		mustUser(t, s, c, o, "zoë.émile@example.com", "") // the old email is free again
+	})
 	t.Run("login lookup spans orgs and matches email or username", func(t *testing.T) {
 		s, c := newStore(t), newClock()
 		a, b := mustOrg(t, s, c, "A"), mustOrg(t, s, c, "B")
