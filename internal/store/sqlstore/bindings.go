@@ -11,6 +11,11 @@ import (
 
 const bindingCols = `id, org_id, seq, subject_type, subject_id, role, scope_type, scope_id, created_at`
 
+// bindingScoped is the condition of SQLite's scope index (migration 0012),
+// which a query by scope states for SQLite to use it: a binding below its
+// organization. An org-scope binding's scope is its own organization.
+const bindingScoped = `scope_type <> 'org'`
+
 func (q *queries) scanBinding(row interface{ Scan(...any) error }) (*iam.RoleBinding, error) {
 	var b iam.RoleBinding
 	var created int64
@@ -43,8 +48,17 @@ func (q *queries) DeleteRoleBinding(ctx context.Context, orgID, id iam.ID) error
 	return q.touched(res, err, "role binding")
 }
 
-// bindingWhere turns a filter into a WHERE clause after org_id = $1.
-func bindingWhere(org any, f iam.BindingFilter) (string, []any) {
+// deleteBindings is the DELETE of the bindings matching where (after
+// org_id = $1). A subquery picks them: for a DELETE's own WHERE SQLite reads
+// a covering index over the whole organization rather than the partial
+// scope index (migration 0012).
+func deleteBindings(where string) string {
+	return `DELETE FROM role_bindings WHERE org_id = $1 AND id IN (SELECT id FROM role_bindings WHERE ` + where + `)`
+}
+
+// bindingWhere turns a filter of organization orgID (stored as org) into a
+// WHERE clause after org_id = $1.
+func bindingWhere(org any, orgID iam.ID, f iam.BindingFilter) (string, []any) {
 	where := `org_id = $1`
 	args := []any{org}
 	add := func(cond string, v any) {
@@ -60,14 +74,21 @@ func bindingWhere(org any, f iam.BindingFilter) (string, []any) {
 	if f.ScopeType != "" {
 		add(`scope_type = $%d`, f.ScopeType)
 	}
-	if !f.ScopeID.IsZero() {
-		add(`scope_id = $%d`, idArg(f.ScopeID))
+	switch {
+	case f.ScopeID.IsZero():
+	case f.ScopeID == orgID:
+		// Most bindings of an organization are at its scope: SQLite's
+		// scope index leaves them out (migration 0012), and they are read
+		// in ID order instead.
+		add(`scope_type = 'org' AND scope_id = $%d`, idArg(f.ScopeID))
+	default:
+		add(`scope_id = $%d AND `+bindingScoped, idArg(f.ScopeID))
 	}
 	return where, args
 }
 
 func (q *queries) ListRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
-	where, args := bindingWhere(q.org(ctx, orgID), f)
+	where, args := bindingWhere(q.org(ctx, orgID), orgID, f)
 	args = append(args, idArg(f.After), limit(f.Limit))
 	rows, err := q.r.QueryContext(ctx, fmt.Sprintf(`SELECT `+bindingCols+` FROM role_bindings WHERE %s AND id > $%d ORDER BY id LIMIT $%d`,
 		where, len(args)-1, len(args)), args...)
@@ -78,8 +99,8 @@ func (q *queries) ListRoleBindings(ctx context.Context, orgID iam.ID, f iam.Bind
 }
 
 func (q *queries) DeleteRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
-	where, args := bindingWhere(q.org(ctx, orgID), f)
-	rows, err := q.w.QueryContext(ctx, `DELETE FROM role_bindings WHERE `+where+` RETURNING `+bindingCols, args...)
+	where, args := bindingWhere(q.org(ctx, orgID), orgID, f)
+	rows, err := q.w.QueryContext(ctx, deleteBindings(where)+` RETURNING `+bindingCols, args...)
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}

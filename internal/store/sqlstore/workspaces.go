@@ -44,8 +44,8 @@ func (q *queries) DeleteWorkspace(ctx context.Context, orgID, id iam.ID) error {
 	return q.atomic(ctx, func(q *queries) error {
 		// One IN list, not scope_id = $2 OR …: with the OR, SQLite walks
 		// every binding of the organization.
-		_, err := q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND scope_id IN
-			(SELECT $2 UNION ALL SELECT id FROM projects WHERE org_id = $1 AND workspace_id = $2)`, q.org(ctx, orgID), idArg(id))
+		_, err := q.w.ExecContext(ctx, deleteBindings(`org_id = $1 AND `+bindingScoped+` AND scope_id IN
+			(SELECT $2 UNION ALL SELECT id FROM projects WHERE org_id = $1 AND workspace_id = $2)`), q.org(ctx, orgID), idArg(id))
 		if err != nil {
 			return translate(err, "role bindings")
 		}
@@ -103,7 +103,7 @@ func (q *queries) DeleteProject(ctx context.Context, orgID, id iam.ID) error {
 		if err := q.touched(res, err, "project"); err != nil {
 			return err
 		}
-		_, err = q.w.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND scope_id = $2`, q.org(ctx, orgID), idArg(id))
+		_, err = q.w.ExecContext(ctx, deleteBindings(`org_id = $1 AND scope_id = $2 AND `+bindingScoped), q.org(ctx, orgID), idArg(id))
 		return translate(err, "role bindings")
 	})
 }

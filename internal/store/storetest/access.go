@@ -306,6 +306,8 @@ func testBindings(t *testing.T, newStore NewStore) {
 		{"by role", iam.BindingFilter{Role: "reader"}, []*iam.RoleBinding{reader}},
 		{"by scope type", iam.BindingFilter{ScopeType: iam.ScopeOrg}, []*iam.RoleBinding{admin, reader}},
 		{"by scope", iam.BindingFilter{ScopeID: w.ID}, []*iam.RoleBinding{onWorkspace}},
+		{"by a project's scope", iam.BindingFilter{ScopeID: p.ID}, []*iam.RoleBinding{viaGroup}},
+		{"by the organization's scope", iam.BindingFilter{ScopeID: o.ID}, []*iam.RoleBinding{admin, reader}},
 		{"paged", iam.BindingFilter{Page: iam.Page{After: reader.ID, Limit: 1}}, []*iam.RoleBinding{viaGroup}},
 	}
 	for _, tc := range cases {
@@ -355,6 +357,23 @@ func testBindings(t *testing.T, newStore NewStore) {
 		if got, _ := s.ListRoleBindings(ctx, other.ID, iam.BindingFilter{SubjectID: x.ID}); len(got) != 1 {
 			t.Fatalf("the other organization holds %d bindings for the ID, want 1", len(got))
 		}
+	})
+	t.Run("delete by scope takes that scope's bindings only", func(t *testing.T) {
+		y := mustUser(t, s, c, o, "y@example.com", "yuser")
+		q := mustProject(t, s, c, w, "Q")
+		atOrg := mustBind(t, s, c, o.ID, iam.SubjectUser, y.ID, "reader", iam.ScopeOrg, o.ID)
+		atProject := mustBind(t, s, c, o.ID, iam.SubjectUser, y.ID, "project.reader", iam.ScopeProject, q.ID)
+		gone, err := s.DeleteRoleBindings(ctx, o.ID, iam.BindingFilter{ScopeID: q.ID})
+		noErr(t, err)
+		if !slices.Equal(bindingIDs(gone), []iam.ID{atProject.ID}) {
+			t.Fatalf("removed %d bindings, want the project's", len(gone))
+		}
+		gone, err = s.DeleteRoleBindings(ctx, o.ID, iam.BindingFilter{SubjectID: y.ID, ScopeID: o.ID})
+		noErr(t, err)
+		if !slices.Equal(bindingIDs(gone), []iam.ID{atOrg.ID}) {
+			t.Fatalf("removed %d bindings, want the organization-scope one", len(gone))
+		}
+		wantRoles(t, s, y)
 	})
 	t.Run("deleting a user removes their bindings and memberships", func(t *testing.T) {
 		v := mustUser(t, s, c, o, "v@example.com", "v")
