@@ -149,9 +149,13 @@ func userArgs(dialect string, u *iam.User) []any {
 	if metadata == "" {
 		metadata = "{}"
 	}
-	args := []any{u.Email, u.Username, u.FirstName, u.LastName, u.FullName}
-	for _, text := range args[:len(userLowered)] {
-		args = append(args, lowered(dialect, text.(string)))
+	texts := [len(userLowered)]string{u.Email, u.Username, u.FirstName, u.LastName, u.FullName}
+	args := make([]any, 0, 2*len(texts)+3)
+	for _, text := range texts {
+		args = append(args, text)
+	}
+	for _, text := range texts {
+		args = append(args, lowered(dialect, text))
 	}
 	return append(args, metadata, u.Disabled, u.InstanceAdmin)
 }
@@ -166,7 +170,7 @@ func newUserWrite(dialect string) userWrite {
 	lc := loweredCols(dialect)
 	set := make([]string, len(lc))
 	for i, c := range lc {
-		set[i] = fmt.Sprintf("%s = $%d", c, 8+i)
+		set[i] = fmt.Sprintf("%s = $%d", c, 8+i) // after the ID, the organization and the five texts
 	}
 	return userWrite{
 		insert: `INSERT INTO users (id, org_id, email, username, first_name, last_name, full_name, ` + strings.Join(lc, ", ") + `,
