@@ -122,21 +122,37 @@ func userID(r *http.Request) (iam.ID, error) {
 	return id, nil
 }
 
-func (s *surface) getAuthUser(w http.ResponseWriter, r *http.Request) {
-	if r = s.authenticate(w, r); r == nil {
-		return
+func (s *surface) getAuthUser(v version) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r = s.authenticate(w, r); r == nil {
+			return
+		}
+		id, err := userID(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.env.Svc.Users.Profile(r.Context(), id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p.Capabilities, _ = v.split(p.Capabilities)
+		writeJSON(w, http.StatusOK, toAuthUser(p))
 	}
-	id, err := userID(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+}
+
+// split parts capabilities into those v's document lists and the later
+// ones.
+func (v version) split(capabilities []string) (listed, later []string) {
+	for _, c := range capabilities {
+		if slices.Contains(v.later, c) {
+			later = append(later, c)
+		} else {
+			listed = append(listed, c)
+		}
 	}
-	p, err := s.env.Svc.Users.Profile(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAuthUser(p))
+	return listed, later
 }
 
 // patchOperation is SailPoint's JsonPatchOperation (RFC 6902), with the
@@ -200,37 +216,50 @@ type capabilitiesDoc struct {
 	Capabilities []string `json:"capabilities"`
 }
 
-func (s *surface) patchAuthUser(w http.ResponseWriter, r *http.Request) {
-	if r = s.authenticate(w, r); r == nil {
-		return
+func (s *surface) patchAuthUser(v version) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r = s.authenticate(w, r); r == nil {
+			return
+		}
+		id, err := userID(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		patch, paths, err := readPatch(r)
+		if err == nil {
+			err = service.CheckCapabilityPatch(paths)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.env.Svc.Users.Profile(r.Context(), id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		caps, err := s.env.Svc.Users.SetCapabilities(r.Context(), id, func(current []string) ([]string, error) {
+			listed, later := v.split(current)
+			next, err := applyPatch(patch, listed)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range next {
+				if slices.Contains(v.later, c) {
+					return nil, iam.InvalidFields(iam.FieldError{Field: "capabilities",
+						Message: c + " is not a capability of " + v.name + "; a later version sets it"})
+				}
+			}
+			return append(next, later...), nil
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p.Capabilities, _ = v.split(caps)
+		writeJSON(w, http.StatusOK, toAuthUser(p))
 	}
-	id, err := userID(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	patch, paths, err := readPatch(r)
-	if err == nil {
-		err = service.CheckCapabilityPatch(paths)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	p, err := s.env.Svc.Users.Profile(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	caps, err := s.env.Svc.Users.SetCapabilities(r.Context(), id, func(current []string) ([]string, error) {
-		return applyPatch(patch, current)
-	})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	p.Capabilities = caps
-	writeJSON(w, http.StatusOK, toAuthUser(p))
 }
 
 // applyPatch applies patch to {"capabilities": current}.

@@ -19,36 +19,48 @@ import (
 )
 
 // The contract check: every answer of the surface is checked against
-// SailPoint's published OpenAPI document (the trimmed v3 auth-users file,
-// OpenAPI 3.0). Its schemas become JSON Schema 2020-12 by turning
-// "nullable: true" into a "null" type; then the status must be one the
-// operation documents, and a JSON body must validate against the schema
-// of that status. Successful PATCH requests are checked against the
-// request body schema too. 404 for paths outside the document and 405 are
-// checked against ErrorResponseDto.
+// SailPoint's published OpenAPI document of its version (the trimmed v3 and
+// v2026 auth-users files, OpenAPI 3.0). Their schemas become JSON Schema
+// 2020-12 by turning "nullable: true" into a "null" type; then the status
+// must be one the operation documents, and a JSON body must validate
+// against the schema of that status. Successful PATCH requests are checked
+// against the request body schema too. 404 for paths outside the document
+// and 405 are checked against ErrorResponseDto.
 
-// specFile is SailPoint's document, copied unchanged from
+// specFiles are SailPoint's documents by version, copied unchanged from
 // shared/specs/sailpoint (see its SOURCES.md).
-func specFile() ([]byte, error) {
-	return os.ReadFile("testdata/auth-users.v3.trimmed.yaml")
+var specFiles = map[string]string{
+	"v3":    "testdata/auth-users.v3.trimmed.yaml",
+	"v2026": "testdata/auth-users.v2026.trimmed.yaml",
 }
 
-// contract is SailPoint's document, loaded once.
+// contract is one of SailPoint's documents.
 type contract struct{ *openapitest.Doc }
 
-var loadContract = sync.OnceValues(func() (*contract, error) {
-	raw, err := specFile()
-	if err != nil {
-		return nil, err
+// loadContracts loads every version's document, once.
+var loadContracts = sync.OnceValues(func() (map[string]*contract, error) {
+	out := map[string]*contract{}
+	for v, file := range specFiles {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		d, err := openapitest.Load(raw, jsonschema.Draft2020)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		out[v] = &contract{d}
 	}
-	d, err := openapitest.Load(raw, jsonschema.Draft2020)
-	if err != nil {
-		return nil, err
-	}
-	return &contract{d}, nil
+	return out, nil
 })
 
-var authUserPath = regexp.MustCompile(`^/v3/auth-users/[^/]+$`)
+// pathVersion is the version a path is under: its first segment.
+func pathVersion(path string) string {
+	v, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return v
+}
+
+var authUserPath = regexp.MustCompile(`^/[^/]+/auth-users/[^/]+$`)
 
 const errorDto = "/components/schemas/ErrorResponseDto"
 
@@ -102,10 +114,10 @@ func (k *contract) check(method, path string, reqType string, reqBody []byte, st
 	return nil
 }
 
-// contractTransport checks every /v3 answer it carries.
+// contractTransport checks every answer under a version it carries.
 type contractTransport struct {
 	t    testing.TB
-	k    *contract
+	ks   map[string]*contract
 	base http.RoundTripper
 
 	mu   sync.Mutex
@@ -114,11 +126,11 @@ type contractTransport struct {
 
 func newContractTransport(t testing.TB) *contractTransport {
 	t.Helper()
-	k, err := loadContract()
+	ks, err := loadContracts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &contractTransport{t: t, k: k, base: http.DefaultTransport, seen: map[string]bool{}}
+	return &contractTransport{t: t, ks: ks, base: http.DefaultTransport, seen: map[string]bool{}}
 }
 
 func (c *contractTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -133,7 +145,8 @@ func (c *contractTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	res, err := c.base.RoundTrip(r)
-	if err != nil || !strings.HasPrefix(r.URL.Path, "/v3/") {
+	k := c.ks[pathVersion(r.URL.Path)]
+	if err != nil || k == nil {
 		return res, err
 	}
 	body, err := io.ReadAll(res.Body)
@@ -142,7 +155,7 @@ func (c *contractTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	res.Body = io.NopCloser(bytes.NewReader(body))
-	if err := c.k.check(r.Method, r.URL.Path, r.Header.Get("Content-Type"), reqBody, res.StatusCode, res.Header, body); err != nil {
+	if err := k.check(r.Method, r.URL.Path, r.Header.Get("Content-Type"), reqBody, res.StatusCode, res.Header, body); err != nil {
 		c.t.Errorf("contract: %v", err)
 	}
 	c.mu.Lock()
@@ -152,21 +165,33 @@ func (c *contractTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestContractLoads(t *testing.T) {
-	k, err := loadContract()
+	ks, err := loadContracts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ptr := range []string{"/components/schemas/AuthUser", errorDto} {
-		if _, err := k.Schema(ptr); err != nil {
-			t.Fatal(err)
+	for v, k := range ks {
+		for _, ptr := range []string{"/components/schemas/AuthUser", errorDto} {
+			if _, err := k.Schema(ptr); err != nil {
+				t.Fatalf("%s: %v", v, err)
+			}
 		}
 	}
 	t.Run("it rejects what SailPoint would not send", func(t *testing.T) {
+		k := ks["v3"]
 		if err := k.Validate("/components/schemas/AuthUser", []byte(`{"lastLoginTimestamp":"2024-01-01T00:00:00Z"}`)); err == nil {
 			t.Fatal("a date-time lastLoginTimestamp validated")
 		}
 		if err := k.Validate("/components/schemas/AuthUser", []byte(`{"firstname":null,"capabilities":["ORG_ADMIN"]}`)); err != nil {
 			t.Fatal(err)
+		}
+	})
+	t.Run("only v2026 lists POLICY_ADMIN", func(t *testing.T) {
+		body := []byte(`{"capabilities":["POLICY_ADMIN"]}`)
+		if err := ks["v3"].Validate("/components/schemas/AuthUser", body); err == nil {
+			t.Error("v3's document took POLICY_ADMIN")
+		}
+		if err := ks["v2026"].Validate("/components/schemas/AuthUser", body); err != nil {
+			t.Error(err)
 		}
 	})
 }
