@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -205,11 +206,13 @@ func (s *server) limit(w http.ResponseWriter, r *http.Request, p *iam.Principal)
 	return false
 }
 
-// authenticateRequest is the body of POST /authentication/v1/password/authenticate.
+// authenticateRequest is the body of POST /authentication/v1/password/authenticate
+// and of totp/authenticate, which adds the code.
 type authenticateRequest struct {
 	UserName                string   `json:"userName"`
 	Domain                  string   `json:"domain"`
 	Password                string   `json:"password"`
+	TokenCode               string   `json:"tokenCode"`
 	RequestedAuthorizations []string `json:"requestedAuthorizations"`
 }
 
@@ -223,9 +226,8 @@ type authenticateData struct {
 	ExpiresTimestamp int64  `json:"expiresTimestamp"`
 }
 
-// passwordAuthenticate opens a session with a password: the session token
-// comes back as the argus_session cookie (HttpOnly) and in data.cookie,
-// its CSRF key in data.sessionKey and the argus_csrf cookie.
+// passwordAuthenticate opens a session with a password. A user with TOTP
+// enabled needs totp/authenticate instead.
 func (s *server) passwordAuthenticate(w http.ResponseWriter, r *http.Request) {
 	if !s.limit(w, r, nil) {
 		return
@@ -236,10 +238,61 @@ func (s *server) passwordAuthenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, err := s.env.Svc.Auth.LoginInOrgNamed(r.Context(), in.Domain, service.Login{Login: in.UserName, Password: in.Password})
+	if iam.CodeOf(err) == "mfa_required" {
+		err = iam.E(iam.Unauthenticated, "mfa_required",
+			"this account needs a second factor: authenticate at /authentication/v1/totp/authenticate with its tokenCode")
+	}
 	if err != nil {
 		writeError(w, r, s.env, err)
 		return
 	}
+	s.writeSession(w, r, sess, "PASSWORD")
+}
+
+// totpAuthenticate opens a session with a password and a TOTP code in one
+// request: the password step's mfa_required is completed with the code at
+// once. A user without TOTP needs only the password, as in Keycloak's
+// direct grant, and the session says PASSWORD.
+func (s *server) totpAuthenticate(w http.ResponseWriter, r *http.Request) {
+	if !s.limit(w, r, nil) {
+		return
+	}
+	var in authenticateRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, s.env, err)
+		return
+	}
+	if strings.TrimSpace(in.TokenCode) == "" {
+		writeError(w, r, s.env, iam.InvalidFields(iam.FieldError{Field: "tokenCode", Message: "is required"}))
+		return
+	}
+	ctx := r.Context()
+	sess, err := s.env.Svc.Auth.LoginInOrgNamed(ctx, in.Domain, service.Login{Login: in.UserName, Password: in.Password})
+	if err == nil {
+		s.writeSession(w, r, sess, "PASSWORD")
+		return
+	}
+	var e *iam.Error
+	token := ""
+	if errors.As(err, &e) && e.Code == "mfa_required" {
+		token, _ = e.Extra["mfa_token"].(string)
+	}
+	if token == "" {
+		writeError(w, r, s.env, err)
+		return
+	}
+	sess, err = s.env.Svc.Auth.LoginMFA(ctx, service.LoginMFA{Token: token, Method: service.MethodTOTP, Code: in.TokenCode})
+	if err != nil {
+		writeError(w, r, s.env, err)
+		return
+	}
+	s.writeSession(w, r, sess, "TOTP")
+}
+
+// writeSession answers a login: the session token comes back as the
+// argus_session cookie (HttpOnly) and in data.cookie, its CSRF key in
+// data.sessionKey and the argus_csrf cookie.
+func (s *server) writeSession(w http.ResponseWriter, r *http.Request, sess *service.Session, method string) {
 	key := sessionKey(sess.Token)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.env.SecureCookies, SameSite: http.SameSiteLaxMode})
@@ -248,7 +301,7 @@ func (s *server) passwordAuthenticate(w http.ResponseWriter, r *http.Request) {
 	p := &iam.Principal{Kind: iam.KindUser, ID: sess.User.ID, OrgID: sess.User.OrgID, SessionID: sess.Session.ID,
 		Credential: "session", Roles: sess.User.Roles, InstanceAdmin: sess.User.InstanceAdmin}
 	ctx := iam.WithPrincipal(r.Context(), p)
-	view := s.userView(ctx, sess.User, "PASSWORD")
+	view := s.userView(ctx, sess.User, method)
 	writeOne(w, http.StatusOK, authenticateData{callerView: view, Username: view.UserName, Cookie: sess.Token,
 		SessionKey: key, ExpiresTimestamp: sess.ExpiresAt.UnixMilli()})
 }
@@ -318,7 +371,17 @@ func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.env, err)
 		return
 	}
-	writeOne(w, http.StatusOK, s.userView(ctx, u, methodName(ctx)))
+	method := methodName(ctx)
+	if credentialOf(ctx) == byCookie && !p.SessionID.IsZero() {
+		// The session knows how it was opened: PASSWORD, TOTP, SMS.
+		sess, err := s.env.Svc.Sessions.Get(ctx, p.ID, p.SessionID)
+		if err != nil {
+			writeError(w, r, s.env, err)
+			return
+		}
+		method = strings.ToUpper(sess.Method)
+	}
+	writeOne(w, http.StatusOK, s.userView(ctx, u, method))
 }
 
 // deleteSession logs the caller's session out and clears the cookies.

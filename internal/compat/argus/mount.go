@@ -37,6 +37,7 @@ func Mount(api *httpapi.Server, env *web.Env) {
 	}
 	const v1 = "/authentication/v1"
 	route("POST "+v1+"/password/authenticate", s.passwordAuthenticate)
+	route("POST "+v1+"/totp/authenticate", s.totpAuthenticate)
 	route("GET "+v1+"/session", s.authed(s.getSession))
 	route("DELETE "+v1+"/session", s.authed(s.deleteSession))
 
