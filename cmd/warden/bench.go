@@ -111,6 +111,9 @@ type benchRow struct {
 	P99        float64  `json:"p99_ms"`
 	Max        float64  `json:"max_ms"`
 	RSS        int64    `json:"server_rss_bytes,omitempty"`
+	// CPU is the server's CPU time per request (the ceiling's process's in
+	// its row), which the machine's draw moves less than the throughput.
+	CPU float64 `json:"server_cpu_us_per_request,omitempty"`
 }
 
 type benchReport struct {
@@ -179,8 +182,8 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 	needsServer := slices.ContainsFunc(names, func(n string) bool { return n != "ceiling" })
 	var env *loadgen.Env
 	if needsServer {
-		if rss, err := target.ServerRSS(ctx); err == nil {
-			rep.IdleRSS = rss
+		if st, err := target.ServerStats(ctx); err == nil {
+			rep.IdleRSS = st.RSS
 		} else if _, isStatus := err.(*loadgen.StatusError); !isStatus && !strings.Contains(err.Error(), "process_resident") {
 			return fmt.Errorf("the server at %s does not answer: %w", c.server, err)
 		}
@@ -211,6 +214,12 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stderr, "running %s…\n", name)
 		var rows []benchRow
+		var cpu float64 // CPU seconds the server (or the ceiling's process) used
+		var before loadgen.ProcessStats
+		statsErr := errors.New("no server")
+		if name != "ceiling" {
+			before, statsErr = target.ServerStats(ctx)
+		}
 		switch name {
 		case "ceiling":
 			exe, err := os.Executable()
@@ -222,7 +231,11 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 				return err
 			}
 			ct := loadgen.NewTarget(cs.URL, c.connections)
+			cpu0, cpuErr := cs.CPUSeconds()
 			s, err := loadgen.Run(ctx, cfg, loadgen.CeilingStep(ct))
+			if cpu1, err := cs.CPUSeconds(); err == nil && cpuErr == nil {
+				cpu = cpu1 - cpu0
+			}
 			cs.Close()
 			if err != nil {
 				return err
@@ -258,8 +271,17 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			}
 			rows = append(rows, toRow(name, s))
 		}
+		var after loadgen.ProcessStats
+		if name != "ceiling" {
+			if after, err = target.ServerStats(ctx); err == nil && statsErr == nil {
+				cpu = after.CPUSeconds - before.CPUSeconds
+			}
+		}
 		for i := range rows {
 			r := &rows[i]
+			if len(rows) == 1 && cpu > 0 && r.Requests > 0 {
+				r.CPU = cpu * 1e6 / float64(r.Requests)
+			}
 			if ceiling > 0 && r.Scenario != "ceiling" {
 				p := 100 * r.RPS / ceiling
 				r.PctCeiling = &p
@@ -271,11 +293,7 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if strings.Contains(r.FirstError, "HTTP 429") {
 				saw429 = true
 			}
-			if name != "ceiling" {
-				if rss, err := target.ServerRSS(ctx); err == nil {
-					r.RSS = rss
-				}
-			}
+			r.RSS = after.RSS
 		}
 		rep.Scenarios = append(rep.Scenarios, rows...)
 	}
@@ -309,7 +327,7 @@ func printBench(w io.Writer, rep benchReport) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\trequests\treq/s\t% ceiling\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tRSS\t")
+	fmt.Fprintln(tw, "scenario\trequests\treq/s\t% ceiling\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tCPU µs/req\tRSS\t")
 	for _, r := range rep.Scenarios {
 		pct := "-"
 		if r.PctCeiling != nil {
@@ -322,8 +340,12 @@ func printBench(w io.Writer, rep benchReport) {
 		if r.RSS > 0 {
 			rss = mib(r.RSS)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%s\t\n", r.Scenario, r.Requests, r.RPS, pct,
-			r.P50, r.P95, r.P99, r.Max, r.Errors, rss)
+		cpu := "-"
+		if r.CPU > 0 {
+			cpu = fmt.Sprintf("%.1f", r.CPU)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t\n", r.Scenario, r.Requests, r.RPS, pct,
+			r.P50, r.P95, r.P99, r.Max, r.Errors, cpu, rss)
 	}
 	tw.Flush()
 	for _, r := range rep.Scenarios {

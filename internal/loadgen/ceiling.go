@@ -3,6 +3,7 @@ package loadgen
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // CeilingToken is the bearer token the ceiling server accepts.
@@ -106,6 +109,28 @@ func ServeCeiling(ctx context.Context, in io.Reader, out io.Writer) error {
 	case <-ctx.Done():
 	}
 	return nil
+}
+
+// CPUSeconds is the CPU time the ceiling's child process has used so far.
+func (c *Ceiling) CPUSeconds() (float64, error) {
+	if c.cmd == nil {
+		return 0, errors.New("the ceiling runs in this process")
+	}
+	return processCPU(c.cmd.Process.Pid)
+}
+
+// processCPU is the user and system CPU time of process pid, from
+// /proc/<pid>/stat.
+func processCPU(pid int) (float64, error) {
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return 0, err
+	}
+	st, err := p.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return st.CPUTime(), nil
 }
 
 // Close stops the server.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -154,13 +155,26 @@ func TestCheckLoopback(t *testing.T) {
 	}
 }
 
-func TestParseRSS(t *testing.T) {
-	metrics := "# HELP x\ngo_goroutines 7\nprocess_resident_memory_bytes 2.5165824e+07\nprocess_virtual_memory_bytes 1e9\n"
-	if n, err := parseRSS(strings.NewReader(metrics)); err != nil || n != 25165824 {
-		t.Fatalf("parseRSS = %d, %v", n, err)
+func TestParseStats(t *testing.T) {
+	metrics := "# HELP x\ngo_goroutines 7\nprocess_cpu_seconds_total 12.34\nprocess_resident_memory_bytes 2.5165824e+07\n" +
+		"process_virtual_memory_bytes 1e9\n"
+	if st, err := parseStats(strings.NewReader(metrics)); err != nil || st.RSS != 25165824 || st.CPUSeconds != 12.34 {
+		t.Fatalf("parseStats = %+v, %v", st, err)
 	}
-	if _, err := parseRSS(strings.NewReader("go_goroutines 7\n")); err == nil {
-		t.Fatal("no error without the metric")
+	if _, err := parseStats(strings.NewReader("go_goroutines 7\nprocess_cpu_seconds_total 1\n")); err == nil {
+		t.Fatal("no error without the resident memory")
+	}
+}
+
+func TestProcessCPU(t *testing.T) {
+	before, err := processCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(50 * time.Millisecond); time.Now().Before(end); { // spin
+	}
+	if after, err := processCPU(os.Getpid()); err != nil || after <= before {
+		t.Fatalf("CPU time %v then %v (%v), want it to grow", before, after, err)
 	}
 }
 

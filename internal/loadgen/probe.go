@@ -55,31 +55,49 @@ func HashRate(ctx context.Context, params authn.Argon2Params, d time.Duration) (
 	return float64(n.Load()) / time.Since(start).Seconds(), nil
 }
 
-// ServerRSS reads process_resident_memory_bytes from the server's
-// Prometheus /metrics.
-func (t *Target) ServerRSS(ctx context.Context) (int64, error) {
-	var buf bytes.Buffer
-	if err := t.Call(ctx, "GET", "/metrics", "", nil, &buf); err != nil {
-		return 0, err
-	}
-	return parseRSS(&buf)
+// ProcessStats is what a process has used so far: its resident memory and
+// its CPU time (user and system).
+type ProcessStats struct {
+	RSS        int64
+	CPUSeconds float64
 }
 
-func parseRSS(r io.Reader) (int64, error) {
+// ServerStats reads process_resident_memory_bytes and
+// process_cpu_seconds_total from the server's Prometheus /metrics.
+func (t *Target) ServerStats(ctx context.Context) (ProcessStats, error) {
+	var buf bytes.Buffer
+	if err := t.Call(ctx, "GET", "/metrics", "", nil, &buf); err != nil {
+		return ProcessStats{}, err
+	}
+	return parseStats(&buf)
+}
+
+func parseStats(r io.Reader) (ProcessStats, error) {
+	var st ProcessStats
+	found := 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "process_resident_memory_bytes "); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil {
-				return 0, fmt.Errorf("process_resident_memory_bytes %q: %w", v, err)
-			}
-			return int64(f), nil
+	for sc.Scan() && found < 2 {
+		name, v, ok := strings.Cut(sc.Text(), " ")
+		if !ok || (name != "process_resident_memory_bytes" && name != "process_cpu_seconds_total") {
+			continue
 		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			return ProcessStats{}, fmt.Errorf("%s %q: %w", name, v, err)
+		}
+		if name == "process_resident_memory_bytes" {
+			st.RSS = int64(f)
+		} else {
+			st.CPUSeconds = f
+		}
+		found++
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return ProcessStats{}, err
 	}
-	return 0, fmt.Errorf("/metrics has no process_resident_memory_bytes")
+	if st.RSS == 0 {
+		return ProcessStats{}, fmt.Errorf("/metrics has no process_resident_memory_bytes")
+	}
+	return st, nil
 }
