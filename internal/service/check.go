@@ -22,13 +22,15 @@ func (a *Access) Catalog(ctx context.Context) ([]authz.Permission, error) {
 	return authz.Catalog(), nil
 }
 
-// principalOf makes the principal a user of the caller's organization is.
+// principalOf makes the principal a user of the caller's organization is,
+// from the user cache (readUser): a check answers from memory when the user
+// and their access are cached.
 func principalOf(ctx context.Context, env *Env, org, id iam.ID) (*iam.Principal, error) {
-	u, err := env.Store.GetUser(ctx, org, id)
+	d, err := env.readUser(ctx, org, id, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: org, InstanceAdmin: u.InstanceAdmin}, nil
+	return &iam.Principal{Kind: iam.KindUser, ID: d.User.ID, OrgID: org, InstanceAdmin: d.User.InstanceAdmin}, nil
 }
 
 // Check answers whether principal holds perm at a scope, and why.

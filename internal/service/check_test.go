@@ -1,0 +1,65 @@
+package service_test
+
+import (
+	"context"
+	"crypto/rand"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/store/sqlstore"
+)
+
+// TestCheckFollowsTheUser: a check reads its principal from the user
+// cache, and still answers for the user as they are now: a user whose
+// roles changed is checked with the new ones, a deleted user is not found.
+func TestCheckFollowsTheUser(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	svc := node(t, st, &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}, key)
+	org, adminID, err := svc.Auth.Signup(ctx, service.Signup{Email: "ada@example.com", Password: "correct horse battery", OrgName: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := iam.WithPrincipal(ctx, &iam.Principal{Kind: iam.KindUser, ID: adminID, OrgID: org})
+	uma, err := svc.Users.Create(admin, service.NewUser{Email: "uma@example.com", Roles: []string{"reader"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mayCreate := func() (bool, error) {
+		d, err := svc.Access.Check(admin, uma.ID, "users.create", iam.ScopeOrg, org)
+		if err != nil {
+			return false, err
+		}
+		return d.Allowed, nil
+	}
+	if ok, err := mayCreate(); ok || err != nil {
+		t.Fatalf("a reader may create users: %v, %v", ok, err)
+	}
+	if _, err := svc.Users.Get(admin, uma.ID); err != nil { // cached now, if not before
+		t.Fatal(err)
+	}
+	if _, err := svc.Users.Update(admin, uma.ID, func(u *service.UserUpdate) error { u.Roles = []string{"admin"}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := mayCreate(); !ok || err != nil {
+		t.Fatalf("an admin may not create users: %v, %v", ok, err)
+	}
+	if err := svc.Users.Delete(admin, uma.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mayCreate(); !iam.IsKind(err, iam.NotFound) {
+		t.Fatalf("a check of a deleted user: %v, want not found", err)
+	}
+}
