@@ -74,16 +74,12 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := auditList{Events: make([]auditEventJSON, len(events))}
-	for i, e := range events {
-		out.Events[i] = toAuditJSON(e)
-	}
+	var next *string
 	if n := len(events); n > 0 && n == f.Limit {
 		c := strconv.FormatInt(events[n-1].Seq, 10)
-		out.NextCursor = &c
+		next = &c
 	}
-	writeJSON(w, http.StatusOK, typeJSON, out)
-	return nil
+	return writeAuditPage(w, events, next)
 }
 
 type verifyResponse struct {
