@@ -16,10 +16,7 @@ func (s *Server) CompatEnv() *web.Env {
 			s.metrics.observe(method, route, status, d)
 		}}
 	if s.limiter != nil {
-		e.Take = func(key string) web.Quota {
-			q := s.limiter.take(key)
-			return web.Quota{OK: q.ok, Limit: q.limit, Remaining: q.remaining, Reset: q.reset, RetryAfter: q.retryAfter}
-		}
+		e.Take = s.limiter.Take
 	}
 	return e
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/wardenhq/warden/internal/admission"
 	"github.com/wardenhq/warden/internal/cache"
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/limit"
 	"github.com/wardenhq/warden/internal/service"
 )
 
@@ -32,6 +33,9 @@ type Config struct {
 	// bucket; a RateLimit of 0 turns the limit off.
 	RateLimit float64
 	RateBurst int
+	// Limiter, when set, keeps that limit instead of this node's memory:
+	// limit.Redis, which every node sharing its Redis spends from.
+	Limiter limit.Limiter
 	// ListConcurrency is how many Queued routes (user lists and searches)
 	// run at once; 0 means no limit.
 	ListConcurrency int
@@ -52,7 +56,7 @@ type Server struct {
 	csrf    *http.CrossOriginProtection
 	mux     *http.ServeMux
 	routes  []Route
-	limiter *rateLimiter     // nil: no API rate limit
+	limiter limit.Limiter    // nil: no API rate limit
 	lists   *admission.Queue // Queued routes wait here; nil: no limit
 	details *cache.Map[iam.ID, renderedDetail]
 	whoamis *cache.Map[iam.ID, renderedWhoAmI]
@@ -68,7 +72,12 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 	s := &Server{cfg: cfg, svc: svc, db: db, log: log, csrf: http.NewCrossOriginProtection(), mux: http.NewServeMux(),
 		promHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
 	s.metrics = newMetrics(reg)
-	s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
+	if cfg.RateLimit > 0 {
+		s.limiter = cfg.Limiter
+		if s.limiter == nil {
+			s.limiter = limit.NewMemory(cfg.RateLimit, cfg.RateBurst, time.Now)
+		}
+	}
 	s.lists = admission.New(cfg.ListConcurrency)
 	s.details = cache.New[iam.ID, renderedDetail](renderedDetailsMax)
 	s.whoamis = cache.New[iam.ID, renderedWhoAmI](renderedDetailsMax)

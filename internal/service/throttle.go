@@ -53,9 +53,10 @@ const (
 // of the same key lasts twice as long as the one before, up to MaxLock.
 //
 // The counts live in this node's memory: with several nodes behind a load
-// balancer each node throttles on its own (DESIGN: rate limits are per
-// node unless Redis is configured), which multiplies an attacker's budget
-// by the number of nodes but never locks anyone out wrongly.
+// balancer each node throttles on its own (the API rate limit is shared
+// through Redis with --redis-url; these counts are not yet), which
+// multiplies an attacker's budget by the number of nodes but never locks
+// anyone out wrongly.
 type loginThrottle struct {
 	cfg ThrottleConfig
 	mu  sync.Mutex

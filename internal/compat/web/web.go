@@ -5,12 +5,14 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/limit"
 	"github.com/wardenhq/warden/internal/service"
 )
 
@@ -21,21 +23,15 @@ type Env struct {
 	MaxBody       int64                      // larger request bodies fail to read
 	SecureCookies bool                       // mark session cookies Secure
 	ClientIP      func(*http.Request) string // the client's address, through trusted proxies
-	// Take charges one request to key's bucket of the API rate limit; nil
+	// Take charges one request to key's budget of the API rate limit; nil
 	// means no limit.
-	Take func(key string) Quota
+	Take func(ctx context.Context, key string) Quota
 	// Observe records a request in the server's metrics.
 	Observe func(method, route string, status int, d time.Duration)
 }
 
-// Quota is the state of a rate-limit bucket after a request.
-type Quota struct {
-	OK         bool
-	Limit      int
-	Remaining  int
-	Reset      time.Duration // until the bucket is full again
-	RetryAfter time.Duration // until the next request may pass, when !OK
-}
+// Quota is the state of a rate-limit budget after a request.
+type Quota = limit.Quota
 
 // Handle wraps h, a route of surface at pattern route, in the envelope.
 // onPanic writes the surface's own 500 answer.
@@ -81,7 +77,7 @@ func (e *Env) Limit(r *http.Request, p *iam.Principal) Quota {
 	if p != nil {
 		key = "principal:" + p.ID.String()
 	}
-	return e.Take(key)
+	return e.Take(r.Context(), key)
 }
 
 // Token reads the credential of Authorization: "Bearer <token>" or the bare

@@ -1,0 +1,150 @@
+package limit_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/wardenhq/warden/internal/httpapi"
+	"github.com/wardenhq/warden/internal/limit"
+	"github.com/wardenhq/warden/internal/stacktest"
+)
+
+var ctx = context.Background()
+
+func TestMemoryBucket(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	l := limit.NewMemory(2, 3, func() time.Time { return now })
+	for i := range 3 {
+		if q := l.Take(ctx, "a"); !q.OK || q.Limit != 3 || q.Remaining != 2-i {
+			t.Fatalf("request %d: %+v", i, q)
+		}
+	}
+	q := l.Take(ctx, "a")
+	if q.OK || q.RetryAfter != 500*time.Millisecond || q.Reset != 1500*time.Millisecond {
+		t.Fatalf("an empty bucket: %+v", q)
+	}
+	if q := l.Take(ctx, "b"); !q.OK {
+		t.Fatal("another key shares the bucket")
+	}
+	now = now.Add(500 * time.Millisecond) // one token back
+	if q := l.Take(ctx, "a"); !q.OK || q.Remaining != 0 {
+		t.Fatalf("after a refill: %+v", q)
+	}
+	if l := limit.NewMemory(2.5, 0, time.Now); l.Take(ctx, "c").Limit != 3 {
+		t.Fatal("the default burst is not one second's worth, rounded up")
+	}
+}
+
+// testRedis is the Redis the tests use (WARDEN_TEST_REDIS_URL, else the
+// local one). Without one they skip, unless WARDEN_REQUIRE_REDIS is set, as
+// in CI.
+func testRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	url := os.Getenv("WARDEN_TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	if err := c.Ping(ctx).Err(); err != nil {
+		if os.Getenv("WARDEN_REQUIRE_REDIS") != "" {
+			t.Fatalf("Redis at %s: %v", opt.Addr, err)
+		}
+		t.Skipf("no Redis at %s: %v", opt.Addr, err)
+	}
+	return c
+}
+
+// prefix is a key prefix of this test alone.
+func prefix(t *testing.T) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "warden-test:" + t.Name() + ":" + hex.EncodeToString(b) + ":"
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// TestRedisNodesShareOneBudget: two nodes, each with its own client, spend
+// one budget per key; another key has its own.
+func TestRedisNodesShareOneBudget(t *testing.T) {
+	p := prefix(t)
+	one := limit.NewRedis(testRedis(t), p, 1, 5, limit.NewMemory(1, 5, time.Now), quiet)
+	two := limit.NewRedis(testRedis(t), p, 1, 5, limit.NewMemory(1, 5, time.Now), quiet)
+	for i := range 5 {
+		node := []*limit.Redis{one, two}[i%2]
+		if q := node.Take(ctx, "ip:10.0.0.1"); !q.OK || q.Limit != 5 || q.Remaining != 4-i {
+			t.Fatalf("request %d: %+v", i, q)
+		}
+	}
+	for _, node := range []*limit.Redis{one, two} {
+		q := node.Take(ctx, "ip:10.0.0.1")
+		if q.OK || q.RetryAfter <= 0 || q.RetryAfter > time.Second || q.Remaining != 0 || q.Reset <= 0 {
+			t.Fatalf("a spent budget: %+v", q)
+		}
+	}
+	if q := two.Take(ctx, "ip:10.0.0.2"); !q.OK || q.Remaining != 4 {
+		t.Fatalf("another key: %+v", q)
+	}
+}
+
+// TestRedisDownFallsBackToTheNode: with its Redis gone a node still
+// limits, on its own, and answers at once.
+func TestRedisDownFallsBackToTheNode(t *testing.T) {
+	gone := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	defer gone.Close()
+	l := limit.NewRedis(gone, prefix(t), 1, 2, limit.NewMemory(1, 2, time.Now), quiet)
+	start := time.Now()
+	for i := range 2 {
+		if q := l.Take(ctx, "k"); !q.OK {
+			t.Fatalf("request %d refused: %+v", i, q)
+		}
+	}
+	if q := l.Take(ctx, "k"); q.OK {
+		t.Fatal("the fallback does not limit")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("three requests took %v", d)
+	}
+}
+
+// TestRedisLimitAcrossServers: two Warden servers, each with its own store,
+// given one Redis, answer an address's anonymous requests from one budget:
+// the sixth login attempt is refused by whichever server gets it.
+func TestRedisLimitAcrossServers(t *testing.T) {
+	c, p := testRedis(t), prefix(t)
+	server := func() *stacktest.Stack {
+		l := limit.NewRedis(c, p, 0.01, 5, limit.NewMemory(0.01, 5, time.Now), quiet)
+		return stacktest.New(t, httpapi.Config{RateLimit: 0.01, RateBurst: 5, Limiter: l})
+	}
+	a, b := server(), server()
+	for i := range 6 {
+		st := []*stacktest.Stack{a, b}[i%2]
+		res, err := http.Post(st.URL+"/v1/login", "application/json",
+			strings.NewReader(`{"login":"nobody@example.com","password":"not the password"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		want := http.StatusUnauthorized
+		if i == 5 {
+			want = http.StatusTooManyRequests
+		}
+		if res.StatusCode != want || res.Header.Get("X-RateLimit-Limit") != "5" {
+			t.Fatalf("attempt %d: %d (limit %q), want %d", i+1, res.StatusCode, res.Header.Get("X-RateLimit-Limit"), want)
+		}
+	}
+}
