@@ -34,7 +34,7 @@ func (q *queries) scanAudit(row interface{ Scan(...any) error }) (*iam.AuditEven
 // chain has neither gaps nor forks.
 func (q *queries) AppendAudit(ctx context.Context, e *iam.AuditEvent) error {
 	if q.s.dialect == "postgres" {
-		return q.appendAuditPG(ctx, e)
+		return q.atomic(ctx, func(q *queries) error { return q.appendAuditPG(ctx, e) })
 	}
 	return q.atomic(ctx, func(q *queries) error {
 		err := q.w.QueryRowContext(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE org_id = $1 RETURNING seq, hash`,
@@ -60,7 +60,8 @@ func (q *queries) AppendAudit(ctx context.Context, e *iam.AuditEvent) error {
 // event is inserted from what it returns. Other appends to the
 // organization wait for the head's row lock until the commit; with one
 // statement they wait for no round trip to Warden besides the commit's.
-// Warden checks the hash PostgreSQL made.
+// Warden checks the hash PostgreSQL made; AppendAudit runs this in a
+// transaction, so that a difference stores nothing.
 func (q *queries) appendAuditPG(ctx context.Context, e *iam.AuditEvent) error {
 	head, tail := iam.ChainParts(e)
 	err := q.w.QueryRowContext(ctx, `WITH h AS (UPDATE audit_heads SET seq = seq + 1, prev = hash,
