@@ -9,19 +9,20 @@ import (
 	"testing"
 )
 
-// TestSharedLimiter: --redis-url gives the API rate limit to Redis; a URL
-// that does not parse, or a Redis that does not answer, stops the start.
-func TestSharedLimiter(t *testing.T) {
+// TestOpenShared: --redis-url gives the API rate limit and the failed-login
+// counts to Redis; a URL that does not parse, or a Redis that does not
+// answer, stops the start.
+func TestOpenShared(t *testing.T) {
 	ctx, log := context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := serveConfig{rateLimit: 10, rateBurst: 20}
-	if l, done, err := sharedLimiter(ctx, c, log); l != nil || err != nil {
-		t.Fatalf("without a URL: %v, %v", l, err)
-	} else {
-		done()
+	s, err := openShared(ctx, c, log)
+	if err != nil || s.limiter != nil || s.strikes != nil {
+		t.Fatalf("without a URL: %+v, %v", s, err)
 	}
+	s.close()
 	for url, want := range map[string]string{"http://127.0.0.1:6379": "--redis-url", "redis://127.0.0.1:1": "does not answer"} {
 		c.redisURL = url
-		if _, _, err := sharedLimiter(ctx, c, log); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := openShared(ctx, c, log); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error saying %q", url, err, want)
 		}
 	}
@@ -29,15 +30,21 @@ func TestSharedLimiter(t *testing.T) {
 	if c.redisURL == "" {
 		c.redisURL = "redis://127.0.0.1:6379/0"
 	}
-	l, done, err := sharedLimiter(ctx, c, log)
+	s, err = openShared(ctx, c, log)
 	if err != nil {
 		if os.Getenv("WARDEN_REQUIRE_REDIS") != "" {
 			t.Fatal(err)
 		}
 		t.Skip(err)
 	}
-	defer done()
-	if l == nil {
-		t.Fatal("no limiter with a Redis that answers")
+	defer s.close()
+	if s.limiter == nil || s.strikes == nil {
+		t.Fatalf("with a Redis that answers: %+v", s)
+	}
+	c.rateLimit = 0
+	if s, err := openShared(ctx, c, log); err != nil || s.limiter != nil || s.strikes == nil {
+		t.Fatalf("without a rate limit: %+v, %v; want the counts shared all the same", s, err)
+	} else {
+		s.close()
 	}
 }

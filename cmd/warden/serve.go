@@ -116,7 +116,7 @@ func newServeCmd() *cobra.Command {
 	f.IntVar(&c.listConc, "list-concurrency", 0, "user lists and searches served at once, the rest waiting their turn in order of arrival; 0 = one per CPU on SQLite (its queries run in this process), no limit on PostgreSQL; -1 = no limit")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted request body in bytes")
 	f.Float64Var(&c.rateLimit, "rate-limit", 100, "API requests per second per credential (per address when anonymous), on each node unless --redis-url is given; 0 = no limit")
-	f.StringVar(&c.redisURL, "redis-url", "", "a redis:// URL: the API rate limit is kept in that Redis, one budget for every node using it (default: each node's memory)")
+	f.StringVar(&c.redisURL, "redis-url", "", "a redis:// URL: the API rate limit and the failed-login counts are kept in that Redis, shared by every node using it (default: each node's memory)")
 	f.IntVar(&c.rateBurst, "rate-burst", 200, "API requests a credential may make at once before --rate-limit applies")
 	f.IntVar(&c.loginThrottle.AccountFailures, "login-max-failures", 5, "consecutive failed logins that lock a login name; -1 = never")
 	f.IntVar(&c.loginThrottle.AddressFailures, "login-max-address-failures", 20, "failed logins that lock a source address; -1 = never")
@@ -171,6 +171,14 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		hasher.LendProcs() // spare Ps for other requests while hashes run
 	}
+	sh, err := openShared(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer sh.close()
+	if sh.strikes != nil {
+		c.loginThrottle.Strikes = sh.strikes
+	}
 	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log, SMS: sender}
 	svc := service.New(envr, service.Config{Issuer: c.issuer, SessionTTL: c.sessionTTL, KeyRotation: c.keyRotation,
 		AccessTokenTTL: c.accessTTL, RefreshTokenTTL: c.refreshTTL,
@@ -185,13 +193,8 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	limiter, closeLimiter, err := sharedLimiter(ctx, c, log)
-	if err != nil {
-		return err
-	}
-	defer closeLimiter()
 	api := httpapi.New(httpapi.Config{SecureCookies: c.secureCookies, MaxBodyBytes: c.maxBody, TrustedProxies: proxies,
-		RateLimit: c.rateLimit, RateBurst: c.rateBurst, Limiter: limiter, ListConcurrency: listConcurrency(c.listConc, st.Dialect())},
+		RateLimit: c.rateLimit, RateBurst: c.rateBurst, Limiter: sh.limiter, ListConcurrency: listConcurrency(c.listConc, st.Dialect())},
 		svc, st, log, reg)
 	env := api.CompatEnv()
 	sailpoint.Mount(api, env)

@@ -162,7 +162,7 @@ func (a *Auth) verifyLogin(ctx context.Context, login, password string, orgID ia
 	// Throttling first: while locked, no password is even checked, and
 	// unknown names lock exactly like known ones (see loginThrottle).
 	now := a.env.now()
-	if err := a.checkThrottle(login, iam.RequestFrom(ctx).IP, now); err != nil {
+	if err := a.checkThrottle(ctx, login, iam.RequestFrom(ctx).IP, now); err != nil {
 		return nil, err
 	}
 	u, err := a.checkPassword(ctx, login, password, orgID)
@@ -183,7 +183,7 @@ func (a *Auth) verifyLogin(ctx context.Context, login, password string, orgID ia
 	if err := a.secondStep(ctx, u, login, now); err != nil {
 		return nil, err
 	}
-	a.throttle.succeed(login)
+	a.throttle.succeed(ctx, login)
 	return u, nil
 }
 

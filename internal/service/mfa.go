@@ -489,7 +489,7 @@ func (a *Auth) LoginMFA(ctx context.Context, in LoginMFA) (*Session, error) {
 		return nil, err
 	}
 	ip := iam.RequestFrom(ctx).IP
-	if err := a.checkThrottle(claims.Login, ip, now); err != nil {
+	if err := a.checkThrottle(ctx, claims.Login, ip, now); err != nil {
 		return nil, err
 	}
 	u, err := a.env.Store.GetUser(ctx, claims.Org, claims.User)
@@ -513,7 +513,7 @@ func (a *Auth) LoginMFA(ctx context.Context, in LoginMFA) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.throttle.succeed(claims.Login)
+	a.throttle.succeed(ctx, claims.Login)
 	used := MethodTOTP
 	if in.Method == MethodSMS {
 		used = MethodSMS

@@ -92,7 +92,7 @@ func New(env *Env, cfg Config, hasher *authn.Hasher, sealer *authn.Sealer) *Serv
 	auth := newAuth(env, cfg, hasher, keys, users)
 	env.sessions = auth.sessions
 	mfa := &MFA{env: env, sealer: sealer, issuer: cfg.Issuer}
-	auth.mfa, auth.throttle = mfa, newLoginThrottle(cfg.LoginThrottle)
+	auth.mfa, auth.throttle = mfa, newLoginThrottle(cfg.LoginThrottle, env.Log)
 	auth.passwords = &Passwords{env: env, hasher: hasher, defaults: cfg.PasswordPolicy, auth: auth}
 	sender := env.SMS
 	if sender == nil {

@@ -215,7 +215,7 @@ func (a *Auth) SendLoginSMS(ctx context.Context, token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := a.checkThrottle(claims.Login, iam.RequestFrom(ctx).IP, now); err != nil {
+	if err := a.checkThrottle(ctx, claims.Login, iam.RequestFrom(ctx).IP, now); err != nil {
 		return "", err
 	}
 	u, err := a.env.Store.GetUser(ctx, claims.Org, claims.User)

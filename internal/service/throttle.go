@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"strings"
 	"sync"
@@ -17,6 +18,11 @@ type ThrottleConfig struct {
 	AddressFailures int           // failures from one source address that lock it (20)
 	LockFor         time.Duration // the first lockout (1 minute); each next one doubles
 	MaxLock         time.Duration // the longest lockout (15 minutes)
+	// Strikes keeps the counts: nil is this node's memory. With several
+	// nodes behind a load balancer each then throttles on its own, which
+	// multiplies an attacker's budget by the number of nodes (but never
+	// locks anyone out wrongly); limit.RedisStrikes shares the counts.
+	Strikes Strikes
 }
 
 func (c ThrottleConfig) withDefaults() ThrottleConfig {
@@ -35,7 +41,49 @@ func (c ThrottleConfig) withDefaults() ThrottleConfig {
 	if c.MaxLock < c.LockFor {
 		c.MaxLock = c.LockFor
 	}
+	if c.Strikes == nil {
+		c.Strikes = NewMemoryStrikes()
+	}
 	return c
+}
+
+// Strikes keeps the failed-login counts of the throttle, by key.
+type Strikes interface {
+	// LockedFor is how much longer the longest lock among keys lasts at
+	// now (0 when none is locked).
+	LockedFor(ctx context.Context, now time.Time, keys []string) (time.Duration, error)
+	// Fail counts a failure against each strike's key at now and returns
+	// the locks that engaged (LockPolicy says how).
+	Fail(ctx context.Context, now time.Time, strikes []Strike, p LockPolicy) ([]Lockout, error)
+	// Forget drops key's failures.
+	Forget(ctx context.Context, key string) error
+}
+
+// Strike is a failure counted against Key, which locks at Limit failures.
+type Strike struct {
+	Key   string
+	Limit int
+}
+
+// Lockout is a lock that a failure just engaged.
+type Lockout struct {
+	Key string
+	For time.Duration
+}
+
+// LockPolicy is how failures lock a key. A key's failures are forgotten
+// ForgetAfter the last one. The failure that reaches the key's limit, while
+// it is not locked, locks it for LockFor doubled once for each lock it had
+// before, at most MaxLock; the first failure after a lock has passed
+// starts the count again (the number of locks stays).
+type LockPolicy struct {
+	LockFor, MaxLock, ForgetAfter time.Duration
+}
+
+// LockDuration is the lock after n earlier ones.
+func (p LockPolicy) LockDuration(n int) time.Duration {
+	d := float64(p.LockFor) * math.Pow(2, float64(min(n, 30)))
+	return min(time.Duration(min(d, float64(p.MaxLock))), p.MaxLock)
 }
 
 const (
@@ -51,27 +99,19 @@ const (
 // answer tells nothing about which exist) and per source address. After
 // the configured number of failures the key locks; each further lockout
 // of the same key lasts twice as long as the one before, up to MaxLock.
-//
-// The counts live in this node's memory: with several nodes behind a load
-// balancer each node throttles on its own (the API rate limit is shared
-// through Redis with --redis-url; these counts are not yet), which
-// multiplies an attacker's budget by the number of nodes but never locks
-// anyone out wrongly.
+// A store that fails (Strikes) is logged and lets the attempt through:
+// the limit is a guard, not the check of the password.
 type loginThrottle struct {
 	cfg ThrottleConfig
-	mu  sync.Mutex
-	m   map[string]*strikes
+	log *slog.Logger
 }
 
-type strikes struct {
-	failures    int
-	lockouts    int // how many times the key has locked; doubles the next lock
-	lockedUntil time.Time
-	last        time.Time
+func newLoginThrottle(cfg ThrottleConfig, log *slog.Logger) *loginThrottle {
+	return &loginThrottle{cfg: cfg.withDefaults(), log: log}
 }
 
-func newLoginThrottle(cfg ThrottleConfig) *loginThrottle {
-	return &loginThrottle{cfg: cfg.withDefaults(), m: map[string]*strikes{}}
+func (t *loginThrottle) policy() LockPolicy {
+	return LockPolicy{LockFor: t.cfg.LockFor, MaxLock: t.cfg.MaxLock, ForgetAfter: max(throttleForget, 2*t.cfg.MaxLock)}
 }
 
 func accountKey(login string) string { return "account:" + strings.ToLower(strings.TrimSpace(login)) }
@@ -89,78 +129,112 @@ func throttleKeys(login, ip string) []string {
 
 // lockedFor returns how much longer the longest lock among keys lasts (0
 // when none is locked).
-func (t *loginThrottle) lockedFor(now time.Time, keys ...string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		if s := t.m[k]; s != nil && now.Before(s.lockedUntil) {
-			wait = max(wait, s.lockedUntil.Sub(now))
-		}
+func (t *loginThrottle) lockedFor(ctx context.Context, now time.Time, keys ...string) time.Duration {
+	wait, err := t.cfg.Strikes.LockedFor(ctx, now, keys)
+	if err != nil {
+		t.log.WarnContext(ctx, "cannot read failed-login counts", "err", err)
 	}
 	return wait
 }
 
-// lockout is a lock that a failure just engaged.
-type lockout struct {
-	key string
-	For time.Duration
-}
-
 // fail counts a failure against keys and returns the locks it engaged.
-func (t *loginThrottle) fail(now time.Time, keys ...string) []lockout {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.m) >= throttleMax {
-		t.sweep(now)
-	}
-	var out []lockout
+func (t *loginThrottle) fail(ctx context.Context, now time.Time, keys ...string) []Lockout {
+	var strikes []Strike
 	for _, k := range keys {
 		limit := t.cfg.AccountFailures
 		if strings.HasPrefix(k, "address:") {
 			limit = t.cfg.AddressFailures
 		}
-		if limit < 0 {
-			continue
+		if limit >= 0 {
+			strikes = append(strikes, Strike{Key: k, Limit: limit})
 		}
-		s := t.m[k]
-		if s == nil || now.Sub(s.last) > throttleForget {
-			s = &strikes{}
-			t.m[k] = s
+	}
+	if len(strikes) == 0 {
+		return nil
+	}
+	locks, err := t.cfg.Strikes.Fail(ctx, now, strikes, t.policy())
+	if err != nil {
+		t.log.WarnContext(ctx, "cannot count a failed login", "err", err)
+	}
+	return locks
+}
+
+// succeed forgets an account's failures after a complete login.
+func (t *loginThrottle) succeed(ctx context.Context, login string) {
+	if err := t.cfg.Strikes.Forget(ctx, accountKey(login)); err != nil {
+		t.log.WarnContext(ctx, "cannot reset failed-login counts", "err", err)
+	}
+}
+
+// MemoryStrikes keeps the counts in this node's memory.
+type MemoryStrikes struct {
+	mu sync.Mutex
+	m  map[string]*tally
+}
+
+// tally is one key's failures.
+type tally struct {
+	failures    int
+	lockouts    int // how many times the key has locked; doubles the next lock
+	lockedUntil time.Time
+	last        time.Time
+}
+
+// NewMemoryStrikes is an empty MemoryStrikes.
+func NewMemoryStrikes() *MemoryStrikes { return &MemoryStrikes{m: map[string]*tally{}} }
+
+func (m *MemoryStrikes) LockedFor(_ context.Context, now time.Time, keys []string) (time.Duration, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var wait time.Duration
+	for _, k := range keys {
+		if s := m.m[k]; s != nil && now.Before(s.lockedUntil) {
+			wait = max(wait, s.lockedUntil.Sub(now))
+		}
+	}
+	return wait, nil
+}
+
+func (m *MemoryStrikes) Fail(_ context.Context, now time.Time, strikes []Strike, p LockPolicy) ([]Lockout, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) >= throttleMax {
+		m.sweep(now)
+	}
+	var out []Lockout
+	for _, st := range strikes {
+		s := m.m[st.Key]
+		if s == nil || now.Sub(s.last) > p.ForgetAfter {
+			s = new(tally)
+			m.m[st.Key] = s
 		}
 		if !s.lockedUntil.IsZero() && !now.Before(s.lockedUntil) {
 			s.failures, s.lockedUntil = 0, time.Time{} // the last lock has passed
 		}
 		s.failures++
 		s.last = now
-		if s.failures >= limit && now.After(s.lockedUntil) {
-			d := t.lockDuration(s.lockouts)
+		if s.failures >= st.Limit && now.After(s.lockedUntil) {
+			d := p.LockDuration(s.lockouts)
 			s.lockouts++
 			s.lockedUntil = now.Add(d)
-			out = append(out, lockout{key: k, For: d})
+			out = append(out, Lockout{Key: st.Key, For: d})
 		}
 	}
-	return out
+	return out, nil
 }
 
-// lockDuration is LockFor doubled n times, at most MaxLock.
-func (t *loginThrottle) lockDuration(n int) time.Duration {
-	d := float64(t.cfg.LockFor) * math.Pow(2, float64(min(n, 30)))
-	return min(time.Duration(min(d, float64(t.cfg.MaxLock))), t.cfg.MaxLock)
-}
-
-// succeed forgets an account's failures after a complete login.
-func (t *loginThrottle) succeed(login string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.m, accountKey(login))
+func (m *MemoryStrikes) Forget(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, key)
+	return nil
 }
 
 // sweep drops keys that are not locked and have been quiet for a while.
-func (t *loginThrottle) sweep(now time.Time) {
-	for k, s := range t.m {
+func (m *MemoryStrikes) sweep(now time.Time) {
+	for k, s := range m.m {
 		if !now.Before(s.lockedUntil) && now.Sub(s.last) > time.Minute {
-			delete(t.m, k)
+			delete(m.m, k)
 		}
 	}
 }
@@ -175,8 +249,8 @@ func errLoginLocked(wait time.Duration, limit int) error {
 
 // checkThrottle refuses an attempt while its login name or address is
 // locked, before any password is checked.
-func (a *Auth) checkThrottle(login, ip string, now time.Time) error {
-	if wait := a.throttle.lockedFor(now, throttleKeys(login, ip)...); wait > 0 {
+func (a *Auth) checkThrottle(ctx context.Context, login, ip string, now time.Time) error {
+	if wait := a.throttle.lockedFor(ctx, now, throttleKeys(login, ip)...); wait > 0 {
 		return errLoginLocked(wait, a.throttle.cfg.AccountFailures)
 	}
 	return nil
@@ -188,7 +262,7 @@ func (a *Auth) checkThrottle(login, ip string, now time.Time) error {
 // failure engaged a lock, else cause.
 func (a *Auth) loginFailed(ctx context.Context, login string, orgID iam.ID, reason string, now time.Time, cause error) error {
 	ip := iam.RequestFrom(ctx).IP
-	locks := a.throttle.fail(now, throttleKeys(login, ip)...)
+	locks := a.throttle.fail(ctx, now, throttleKeys(login, ip)...)
 	name := strings.ToLower(strings.TrimSpace(login))
 	users, err := a.env.Store.FindUsersByLogin(ctx, name, maxLoginCandidates)
 	if err != nil {
@@ -201,7 +275,7 @@ func (a *Auth) loginFailed(ctx context.Context, login string, orgID iam.ID, reas
 		a.env.Log.InfoContext(ctx, "login failed", "login", name, "ip", ip, "reason", reason)
 	}
 	for _, l := range locks {
-		a.env.Log.WarnContext(ctx, "login locked", "key", l.key, "for", l.For, "login", name, "ip", ip)
+		a.env.Log.WarnContext(ctx, "login locked", "key", l.Key, "for", l.For, "login", name, "ip", ip)
 	}
 	at := a.env.now()
 	for _, u := range users {
@@ -211,7 +285,7 @@ func (a *Auth) loginFailed(ctx context.Context, login string, orgID iam.ID, reas
 				return err
 			}
 			for _, l := range locks {
-				scope, _, _ := strings.Cut(l.key, ":")
+				scope, _, _ := strings.Cut(l.Key, ":")
 				if err := a.env.record(ctx, q, u.OrgID, at, event{"login.locked", "user", u.ID.String(),
 					map[string]any{"login": name, "scope": scope, "seconds": int(math.Ceil(l.For.Seconds()))}}); err != nil {
 					return err

@@ -1,37 +1,39 @@
 package service
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
 )
 
-func TestThrottleLocksAndDoubles(t *testing.T) {
-	th := newLoginThrottle(ThrottleConfig{AccountFailures: 3, AddressFailures: -1, LockFor: time.Minute, MaxLock: 3 * time.Minute})
+// TestThrottleKeysAndLimits: the account's key ignores case and spaces,
+// each kind of key takes its own limit, a negative limit never locks, and
+// a success forgets the account.
+func TestThrottleKeysAndLimits(t *testing.T) {
+	ctx := context.Background()
+	th := newLoginThrottle(ThrottleConfig{AccountFailures: 3, AddressFailures: -1, LockFor: time.Minute, MaxLock: 3 * time.Minute},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	now := time.Unix(1_700_000_000, 0)
 	keys := throttleKeys("Ada@Example.com", "192.0.2.1")
-	for i, want := range []time.Duration{time.Minute, 2 * time.Minute, 3 * time.Minute, 3 * time.Minute} {
-		for j := range 3 {
-			locks := th.fail(now, keys...)
-			if (j == 2) != (len(locks) == 1) {
-				t.Fatalf("round %d failure %d: locks %v", i, j, locks)
-			}
-			if j == 2 && locks[0].For != want {
-				t.Fatalf("round %d: locked for %v, want %v", i, locks[0].For, want)
-			}
-		}
-		if got := th.lockedFor(now, throttleKeys("ada@example.com ", "")...); got != want {
-			t.Fatalf("round %d: lockedFor %v, want %v", i, got, want)
-		}
-		now = now.Add(want)
-		if got := th.lockedFor(now, keys...); got != 0 {
-			t.Fatalf("round %d: still locked for %v", i, got)
+	for j := range 3 {
+		locks := th.fail(ctx, now, keys...)
+		if (j == 2) != (len(locks) == 1) || (j == 2 && locks[0].Key != "account:ada@example.com") {
+			t.Fatalf("failure %d: locks %v", j, locks)
 		}
 	}
-	th.succeed("ADA@example.com")
-	if locks := th.fail(now, keys...); len(locks) != 0 {
-		t.Fatalf("a success did not reset the account: %v", locks)
+	if got := th.lockedFor(ctx, now, throttleKeys("ada@example.com ", "")...); got != time.Minute {
+		t.Fatalf("lockedFor %v, want a minute", got)
+	}
+	now = now.Add(time.Minute)
+	th.succeed(ctx, "ADA@example.com")
+	for range 2 {
+		if locks := th.fail(ctx, now, keys...); len(locks) != 0 {
+			t.Fatalf("a success did not reset the account: %v", locks)
+		}
 	}
 }
 
