@@ -1,6 +1,8 @@
 package limit_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/wardenhq/warden/internal/limit"
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/service/strikestest"
+	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 func TestRedisStrikes(t *testing.T) {
@@ -63,5 +66,29 @@ func TestRedisStrikesDownFallBack(t *testing.T) {
 	}
 	if wait, err := s.LockedFor(ctx, now, []string{"address:192.0.2.9"}); err != nil || wait != time.Minute {
 		t.Fatalf("locked for %v (%v), want a minute from the node's own count", wait, err)
+	}
+}
+
+// TestRedisLockoutAcrossServers: two Warden servers with their own stores,
+// given one Redis, lock a login name after failures split between them:
+// the third failure locks it, and the other server refuses the fourth.
+func TestRedisLockoutAcrossServers(t *testing.T) {
+	c, p := testRedis(t), prefix(t)
+	server := func() *stacktest.Stack {
+		return stacktest.NewWith(t, stacktest.Options{LoginThrottle: service.ThrottleConfig{AccountFailures: 3, AddressFailures: -1,
+			Strikes: limit.NewRedisStrikes(c, p, service.NewMemoryStrikes(), quiet)}})
+	}
+	a, b := server(), server()
+	for i, want := range []int{401, 401, 429, 429} {
+		st := []*stacktest.Stack{a, b}[i%2]
+		res, err := http.Post(st.URL+"/v1/login", "application/json",
+			strings.NewReader(`{"login":"nobody@example.com","password":"not the password"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Fatalf("attempt %d: %d, want %d", i+1, res.StatusCode, want)
+		}
 	}
 }

@@ -63,6 +63,8 @@ type Options struct {
 	Mounts []Mounter
 	// SMS makes the SMS sender from the stack's clock; nil only logs.
 	SMS func(now func() time.Time) sms.Sender
+	// LoginThrottle is the service's; the zero value takes its defaults.
+	LoginThrottle service.ThrottleConfig
 }
 
 // New starts a stack with the given HTTP settings and surfaces.
@@ -98,7 +100,7 @@ func NewWith(t testing.TB, o Options) *Stack {
 		env.SMS = o.SMS(clk.Now)
 	}
 	svc := service.New(env, service.Config{Issuer: "warden-test", SessionTTL: time.Hour, KeyRotation: 24 * time.Hour,
-		PasswordPolicy: authn.DefaultPasswordPolicy}, hasher, sealer)
+		PasswordPolicy: authn.DefaultPasswordPolicy, LoginThrottle: o.LoginThrottle}, hasher, sealer)
 	if err := svc.Keys.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
