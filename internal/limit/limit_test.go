@@ -45,16 +45,20 @@ func TestMemoryBucket(t *testing.T) {
 	}
 }
 
-// testRedis is the Redis the tests use (WARDEN_TEST_REDIS_URL, else the
-// local one). Without one they skip, unless WARDEN_REQUIRE_REDIS is set, as
-// in CI.
+// redisURL is the Redis the tests use: WARDEN_TEST_REDIS_URL, else the
+// local one.
+func redisURL() string {
+	if url := os.Getenv("WARDEN_TEST_REDIS_URL"); url != "" {
+		return url
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// testRedis is a client of the tests' Redis. Without one the test skips,
+// unless WARDEN_REQUIRE_REDIS is set, as in CI.
 func testRedis(t *testing.T) *redis.Client {
 	t.Helper()
-	url := os.Getenv("WARDEN_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opt, err := redis.ParseURL(url)
+	opt, err := redis.ParseURL(redisURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +73,26 @@ func testRedis(t *testing.T) *redis.Client {
 	return c
 }
 
-// prefix is a key prefix of this test alone.
+// prefix is a key prefix of this test alone; what the test leaves under it
+// (redis_rate adds "rate:" before its keys) is deleted when it ends.
 func prefix(t *testing.T) string {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return "warden-test:" + t.Name() + ":" + hex.EncodeToString(b) + ":"
+	p := "warden-test:" + hex.EncodeToString(b) + ":"
+	t.Cleanup(func() {
+		opt, err := redis.ParseURL(redisURL())
+		if err != nil {
+			return
+		}
+		c := redis.NewClient(opt)
+		defer c.Close()
+		for _, pattern := range []string{p + "*", "rate:" + p + "*"} {
+			for it := c.Scan(ctx, 0, pattern, 100).Iterator(); it.Next(ctx); {
+				c.Del(ctx, it.Val())
+			}
+		}
+	})
+	return p
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
