@@ -88,7 +88,7 @@ const auditInsert = `INSERT INTO audit_events (` + auditCols + `)
 // ListAudit pages through an organization's events by Seq, newest first
 // unless f.Asc.
 func (q *queries) ListAudit(ctx context.Context, orgID iam.ID, f iam.AuditFilter) ([]*iam.AuditEvent, error) {
-	args := []any{q.org(ctx, orgID), limit(f.Limit)}
+	args := []any{q.org(ctx, orgID)}
 	where := `org_id = $1`
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -120,8 +120,9 @@ func (q *queries) ListAudit(ctx context.Context, orgID iam.ID, f iam.AuditFilter
 	case f.Cursor > 0:
 		add(`seq < $%d`, f.Cursor)
 	}
+	lim, args := q.pageLimit(f.Limit, args)
 	rows, err := q.r.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_events WHERE `+where+
-		` ORDER BY seq `+order+` LIMIT $2`, args...)
+		` ORDER BY seq `+order+lim, args...)
 	if err != nil {
 		return nil, translate(err, "audit events")
 	}

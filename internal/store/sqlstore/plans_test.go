@@ -25,7 +25,7 @@ var intendedWalks = []string{
 	// cascaded.
 	"INSERT INTO orgs ", "DELETE FROM orgs ",
 	// No index on target_type: a page walks the chain back to fill itself.
-	"FROM audit_events WHERE org_id = $1 AND target_type = $3 ORDER BY seq DESC LIMIT",
+	"FROM audit_events WHERE org_id = $1 AND target_type = $2 ORDER BY seq DESC LIMIT",
 }
 
 // checkPlans asks SQLite for the plan of every statement s has prepared

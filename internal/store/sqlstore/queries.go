@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"strconv"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
@@ -110,4 +111,21 @@ func (q *queries) exists(ctx context.Context, query string, args ...any) (bool, 
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// pageLimit is the LIMIT clause of a page of n (limit) after args. On
+// PostgreSQL the number is written into the statement: PostgreSQL then
+// plans a page once and keeps that plan, where with a bound limit its
+// generic plan looks dear (it guesses a tenth of the rows) and it plans
+// every page afresh, which cost more than running it (0.18 against 0.08 ms
+// for a list page); pgx keeps the few statements that makes in an LRU
+// cache. SQLite, whose plans do not depend on it, binds it, so that no
+// client fills the store's bounded statement cache (maxPrepared) with page
+// sizes.
+func (q *queries) pageLimit(n int, args []any) (string, []any) {
+	if q.s.dialect == "postgres" {
+		return " LIMIT " + strconv.Itoa(limit(n)), args
+	}
+	args = append(args, limit(n))
+	return " LIMIT $" + strconv.Itoa(len(args)), args
 }

@@ -285,8 +285,9 @@ func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*i
 
 // listPage is a plain page: the next users by ID.
 func (q *queries) listPage(ctx context.Context, orgID iam.ID, args []any) ([]*iam.User, error) {
+	lim, args := q.pageLimit(args[2].(int), args[:2])
 	rows, err := q.r.QueryContext(ctx, `SELECT id, `+q.userColsOwn()+` FROM users
-		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, args...)
+		WHERE org_id = $1 AND id > $2 ORDER BY id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "users")
 	}
