@@ -89,9 +89,11 @@ func bindingWhere(org any, orgID iam.ID, f iam.BindingFilter) (string, []any) {
 
 func (q *queries) ListRoleBindings(ctx context.Context, orgID iam.ID, f iam.BindingFilter) ([]*iam.RoleBinding, error) {
 	where, args := bindingWhere(q.org(ctx, orgID), orgID, f)
-	args = append(args, idArg(f.After), limit(f.Limit))
-	rows, err := q.r.QueryContext(ctx, fmt.Sprintf(`SELECT `+bindingCols+` FROM role_bindings WHERE %s AND id > $%d ORDER BY id LIMIT $%d`,
-		where, len(args)-1, len(args)), args...)
+	args = append(args, idArg(f.After))
+	after := len(args)
+	lim, args := q.pageLimit(f.Limit, args)
+	rows, err := q.r.QueryContext(ctx, fmt.Sprintf(`SELECT `+bindingCols+` FROM role_bindings WHERE %s AND id > $%d ORDER BY id`+lim,
+		where, after), args...)
 	if err != nil {
 		return nil, translate(err, "role bindings")
 	}

@@ -51,8 +51,8 @@ func (q *queries) DeleteGroup(ctx context.Context, orgID, id iam.ID) error {
 }
 
 func (q *queries) ListGroups(ctx context.Context, orgID iam.ID, p iam.Page) ([]*iam.Group, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-		q.org(ctx, orgID), idArg(p.After), limit(p.Limit))
+	lim, args := q.pageLimit(p.Limit, []any{q.org(ctx, orgID), idArg(p.After)})
+	rows, err := q.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups WHERE org_id = $1 AND id > $2 ORDER BY id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "groups")
 	}
@@ -85,9 +85,9 @@ func (q *queries) RemoveGroupMember(ctx context.Context, orgID, groupID, princip
 }
 
 func (q *queries) ListGroupMembers(ctx context.Context, orgID, groupID iam.ID, p iam.Page) ([]*iam.GroupMember, error) {
+	lim, args := q.pageLimit(p.Limit, []any{q.org(ctx, orgID), idArg(groupID), idArg(p.After)})
 	rows, err := q.r.QueryContext(ctx, `SELECT group_id, org_id, principal_type, principal_id, created_at FROM group_members
-		WHERE org_id = $1 AND group_id = $2 AND principal_id > $3 ORDER BY principal_id LIMIT $4`,
-		q.org(ctx, orgID), idArg(groupID), idArg(p.After), limit(p.Limit))
+		WHERE org_id = $1 AND group_id = $2 AND principal_id > $3 ORDER BY principal_id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "group members")
 	}

@@ -57,8 +57,8 @@ func (q *queries) DeleteOrg(ctx context.Context, id iam.ID) error {
 }
 
 func (q *queries) ListOrgs(ctx context.Context, p iam.Page) ([]*iam.Org, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+orgCols+` FROM orgs WHERE id > $1 ORDER BY id LIMIT $2`,
-		idArg(p.After), limit(p.Limit))
+	lim, args := q.pageLimit(p.Limit, []any{idArg(p.After)})
+	rows, err := q.r.QueryContext(ctx, `SELECT `+orgCols+` FROM orgs WHERE id > $1 ORDER BY id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "organizations")
 	}

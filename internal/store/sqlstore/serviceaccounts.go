@@ -61,8 +61,9 @@ func (q *queries) DeleteServiceAccount(ctx context.Context, orgID, id iam.ID) er
 }
 
 func (q *queries) ListServiceAccounts(ctx context.Context, orgID iam.ID, p iam.Page) ([]*iam.ServiceAccount, error) {
+	lim, args := q.pageLimit(p.Limit, []any{q.org(ctx, orgID), idArg(p.After)})
 	rows, err := q.r.QueryContext(ctx, `SELECT `+serviceAccountCols+` FROM service_accounts
-		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, q.org(ctx, orgID), idArg(p.After), limit(p.Limit))
+		WHERE org_id = $1 AND id > $2 ORDER BY id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "service accounts")
 	}

@@ -55,8 +55,8 @@ func (q *queries) DeleteWorkspace(ctx context.Context, orgID, id iam.ID) error {
 }
 
 func (q *queries) ListWorkspaces(ctx context.Context, orgID iam.ID, p iam.Page) ([]*iam.Workspace, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-		q.org(ctx, orgID), idArg(p.After), limit(p.Limit))
+	lim, args := q.pageLimit(p.Limit, []any{q.org(ctx, orgID), idArg(p.After)})
+	rows, err := q.r.QueryContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE org_id = $1 AND id > $2 ORDER BY id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "workspaces")
 	}
@@ -110,12 +110,13 @@ func (q *queries) DeleteProject(ctx context.Context, orgID, id iam.ID) error {
 
 func (q *queries) ListProjects(ctx context.Context, orgID iam.ID, f iam.ProjectFilter) ([]*iam.Project, error) {
 	query := `SELECT ` + projectCols + ` FROM projects WHERE org_id = $1 AND id > $2`
-	args := []any{q.org(ctx, orgID), idArg(f.After), limit(f.Limit)}
+	args := []any{q.org(ctx, orgID), idArg(f.After)}
 	if !f.WorkspaceID.IsZero() {
-		query += ` AND workspace_id = $4`
+		query += ` AND workspace_id = $3`
 		args = append(args, idArg(f.WorkspaceID))
 	}
-	rows, err := q.r.QueryContext(ctx, query+` ORDER BY id LIMIT $3`, args...)
+	lim, args := q.pageLimit(f.Limit, args)
+	rows, err := q.r.QueryContext(ctx, query+` ORDER BY id`+lim, args...)
 	if err != nil {
 		return nil, translate(err, "projects")
 	}
