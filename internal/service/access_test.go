@@ -3,13 +3,11 @@ package service_test
 import (
 	"context"
 	"crypto/rand"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
-	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
 // TestAnotherNodesGrantArrivesByPolling: node two caches a snapshot; node
@@ -17,14 +15,7 @@ import (
 // poll sees the organization's new access version, then from the change.
 func TestAnotherNodesGrantArrivesByPolling(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqliteStore(t)
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	key := make([]byte, 32)
 	rand.Read(key)

@@ -3,13 +3,11 @@ package service_test
 import (
 	"context"
 	"crypto/rand"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
-	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
 // TestCheckFollowsTheUser: a check reads its principal from the user
@@ -17,14 +15,7 @@ import (
 // roles changed is checked with the new ones, a deleted user is not found.
 func TestCheckFollowsTheUser(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqliteStore(t)
 	key := make([]byte, 32)
 	rand.Read(key)
 	svc := node(t, st, &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}, key)

@@ -30,6 +30,21 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// sqliteStore is a new, migrated SQLite store, closed when the test ends.
+func sqliteStore(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // node is one Warden node's services over a shared store.
 func node(t *testing.T, st iam.Store, clock *fakeClock, key []byte) *service.Services {
 	t.Helper()
@@ -58,14 +73,7 @@ func jwksKeys(t *testing.T, svc *service.Services) int {
 
 func TestSigningKeysRotateAndOldTokensStillVerify(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqliteStore(t)
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	key := make([]byte, 32)
 	rand.Read(key)
