@@ -18,15 +18,7 @@ import (
 
 // writeAuditPage sends what writeJSON sends for auditList{events, next}.
 func writeAuditPage(w http.ResponseWriter, events []*iam.AuditEvent, next *string) error {
-	p := pagePool.Get().(*[]byte)
-	defer pagePool.Put(p)
-	b, err := appendAuditPage((*p)[:0], events, next)
-	*p = b
-	if err != nil {
-		return err
-	}
-	writeBody(w, http.StatusOK, typeJSON, b)
-	return nil
+	return writePooled(w, func(b []byte) ([]byte, error) { return appendAuditPage(b, events, next) })
 }
 
 // appendAuditPage appends json.Encoder's encoding of auditList{events,

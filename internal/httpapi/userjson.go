@@ -18,18 +18,24 @@ import (
 
 var pagePool = sync.Pool{New: func() any { return new([]byte) }}
 
-// writeUserPage sends what writeJSON sends for userList{users, next}; an
-// error (only stored metadata that is not JSON) is the caller's to answer.
-func writeUserPage(w http.ResponseWriter, users []*iam.User, next *string) error {
+// writePooled sends with 200 the JSON body appendPage writes into a pooled
+// buffer; an error is the caller's to answer.
+func writePooled(w http.ResponseWriter, appendPage func([]byte) ([]byte, error)) error {
 	p := pagePool.Get().(*[]byte)
 	defer pagePool.Put(p)
-	b, err := appendUserPage((*p)[:0], users, next)
+	b, err := appendPage((*p)[:0])
 	*p = b
 	if err != nil {
 		return err
 	}
 	writeBody(w, http.StatusOK, typeJSON, b)
 	return nil
+}
+
+// writeUserPage sends what writeJSON sends for userList{users, next}; an
+// error (only stored metadata that is not JSON) is the caller's to answer.
+func writeUserPage(w http.ResponseWriter, users []*iam.User, next *string) error {
+	return writePooled(w, func(b []byte) ([]byte, error) { return appendUserPage(b, users, next) })
 }
 
 // appendUserPage appends json.Encoder's encoding of userList{users, next},
