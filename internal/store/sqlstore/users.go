@@ -271,7 +271,7 @@ func (q *queries) ListUsers(ctx context.Context, orgID iam.ID, f iam.UserFilter)
 	case f.Email != "":
 		return q.listUsers(ctx, where, args)
 	}
-	return q.listPage(ctx, orgID, args)
+	return q.listPage(ctx, orgID, f.Page)
 }
 
 // listUsers runs the page query with a WHERE clause over args.
@@ -284,8 +284,8 @@ func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*i
 }
 
 // listPage is a plain page: the next users by ID.
-func (q *queries) listPage(ctx context.Context, orgID iam.ID, args []any) ([]*iam.User, error) {
-	lim, args := q.pageLimit(args[2].(int), args[:2])
+func (q *queries) listPage(ctx context.Context, orgID iam.ID, p iam.Page) ([]*iam.User, error) {
+	lim, args := q.pageLimit(p.Limit, []any{q.org(ctx, orgID), idArg(p.After)})
 	rows, err := q.r.QueryContext(ctx, `SELECT id, `+q.userColsOwn()+` FROM users
 		WHERE org_id = $1 AND id > $2 ORDER BY id`+lim, args...)
 	if err != nil {
