@@ -226,15 +226,25 @@ type authenticateData struct {
 	ExpiresTimestamp int64  `json:"expiresTimestamp"`
 }
 
+// readAuthenticate charges an authenticate request to its address and
+// reads its body; it answers a refusal itself and then reports false.
+func (s *server) readAuthenticate(w http.ResponseWriter, r *http.Request) (authenticateRequest, bool) {
+	var in authenticateRequest
+	if !s.limit(w, r, nil) {
+		return in, false
+	}
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, s.env, err)
+		return in, false
+	}
+	return in, true
+}
+
 // passwordAuthenticate opens a session with a password. A user with TOTP
 // enabled needs totp/authenticate instead.
 func (s *server) passwordAuthenticate(w http.ResponseWriter, r *http.Request) {
-	if !s.limit(w, r, nil) {
-		return
-	}
-	var in authenticateRequest
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, s.env, err)
+	in, ok := s.readAuthenticate(w, r)
+	if !ok {
 		return
 	}
 	sess, err := s.env.Svc.Auth.LoginInOrgNamed(r.Context(), in.Domain, service.Login{Login: in.UserName, Password: in.Password})
@@ -254,12 +264,8 @@ func (s *server) passwordAuthenticate(w http.ResponseWriter, r *http.Request) {
 // once. A user without TOTP needs only the password, as in Keycloak's
 // direct grant, and the session says PASSWORD.
 func (s *server) totpAuthenticate(w http.ResponseWriter, r *http.Request) {
-	if !s.limit(w, r, nil) {
-		return
-	}
-	var in authenticateRequest
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, s.env, err)
+	in, ok := s.readAuthenticate(w, r)
+	if !ok {
 		return
 	}
 	if strings.TrimSpace(in.TokenCode) == "" {
