@@ -151,13 +151,7 @@ func TestRedisLimitAcrossServers(t *testing.T) {
 	}
 	a, b := server(), server()
 	for i := range 6 {
-		st := []*stacktest.Stack{a, b}[i%2]
-		res, err := http.Post(st.URL+"/v1/login", "application/json",
-			strings.NewReader(`{"login":"nobody@example.com","password":"not the password"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res := failLogin(t, []*stacktest.Stack{a, b}[i%2])
 		want := http.StatusUnauthorized
 		if i == 5 {
 			want = http.StatusTooManyRequests
@@ -166,4 +160,16 @@ func TestRedisLimitAcrossServers(t *testing.T) {
 			t.Fatalf("attempt %d: %d (limit %q), want %d", i+1, res.StatusCode, res.Header.Get("X-RateLimit-Limit"), want)
 		}
 	}
+}
+
+// failLogin is an anonymous login to st with a wrong password.
+func failLogin(t *testing.T, st *stacktest.Stack) *http.Response {
+	t.Helper()
+	res, err := http.Post(st.URL+"/v1/login", "application/json",
+		strings.NewReader(`{"login":"nobody@example.com","password":"not the password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
 }

@@ -1,8 +1,6 @@
 package limit_test
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -80,14 +78,7 @@ func TestRedisLockoutAcrossServers(t *testing.T) {
 	}
 	a, b := server(), server()
 	for i, want := range []int{401, 401, 429, 429} {
-		st := []*stacktest.Stack{a, b}[i%2]
-		res, err := http.Post(st.URL+"/v1/login", "application/json",
-			strings.NewReader(`{"login":"nobody@example.com","password":"not the password"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != want {
+		if res := failLogin(t, []*stacktest.Stack{a, b}[i%2]); res.StatusCode != want {
 			t.Fatalf("attempt %d: %d, want %d", i+1, res.StatusCode, want)
 		}
 	}
