@@ -245,11 +245,9 @@ func (s *surface) patchAuthUser(v version) http.HandlerFunc {
 			if err != nil {
 				return nil, err
 			}
-			for _, c := range next {
-				if slices.Contains(v.later, c) {
-					return nil, iam.InvalidFields(iam.FieldError{Field: "capabilities",
-						Message: c + " is not a capability of " + v.name + "; a later version sets it"})
-				}
+			if _, set := v.split(next); len(set) > 0 {
+				return nil, iam.InvalidFields(iam.FieldError{Field: "capabilities",
+					Message: set[0] + " is not a capability of " + v.name + "; a later version sets it"})
 			}
 			return append(next, later...), nil
 		})
