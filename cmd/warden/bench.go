@@ -216,9 +216,11 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 		var rows []benchRow
 		var cpu float64 // CPU seconds the server (or the ceiling's process) used
 		var before loadgen.ProcessStats
-		statsErr := errors.New("no server")
+		measured := false // before was read
 		if name != "ceiling" {
-			before, statsErr = target.ServerStats(ctx)
+			var err error
+			before, err = target.ServerStats(ctx)
+			measured = err == nil
 		}
 		switch name {
 		case "ceiling":
@@ -272,8 +274,8 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			rows = append(rows, toRow(name, s))
 		}
 		var after loadgen.ProcessStats
-		if name != "ceiling" {
-			if after, err = target.ServerStats(ctx); err == nil && statsErr == nil {
+		if measured {
+			if after, err = target.ServerStats(ctx); err == nil {
 				cpu = after.CPUSeconds - before.CPUSeconds
 			}
 		}
