@@ -88,14 +88,12 @@ func (h *Hasher) release() {
 
 // Hash returns password's argon2id hash in PHC string format:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>.
-func (h *Hasher) Hash(ctx context.Context, password string) (_ string, err error) {
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	if err := h.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer h.release()
-	var out string
-	lowPriority(func() { out, err = h.hash(password) })
-	return out, err
+	return h.hash(password)
 }
 
 func (h *Hasher) hash(password string) (string, error) {
@@ -119,8 +117,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, reha
 		return false, false, err
 	}
 	defer h.release()
-	lowPriority(func() { ok, rehash, err = h.verify(encoded, password) })
-	return ok, rehash, err
+	return h.verify(encoded, password)
 }
 
 func (h *Hasher) verify(encoded, password string) (ok, rehash bool, err error) {
@@ -160,11 +157,9 @@ func (h *Hasher) DummyVerify(ctx context.Context, password string) {
 		return
 	}
 	defer h.release()
-	lowPriority(func() {
-		if encoded, err := h.dummy(); err == nil {
-			_, _, _ = h.verify(encoded, password) // only the time spent matters
-		}
-	})
+	if encoded, err := h.dummy(); err == nil {
+		_, _, _ = h.verify(encoded, password) // only the time spent matters
+	}
 }
 
 // parseArgon2id parses $argon2id$v=19$m=…,t=…,p=…$<salt>$<key>.

@@ -13,8 +13,15 @@ var procsLinger = time.Second
 
 // procLender raises GOMAXPROCS by the number of hash workers while hashes
 // run and lowers it again once hashing has been idle for procsLinger. A
-// hash holds a P for its whole run on its low-priority thread; without
-// spare Ps, other requests would wait for the scheduler to preempt it.
+// hash holds its P for its whole run (tens of milliseconds, preempted every
+// ten); without spare Ps, other requests would wait for that preemption,
+// and the kernel then shares the cores between the hashing threads and
+// the others. Hashes once waited on OS threads of their own at a lower
+// priority; but x/crypto's argon2 computes each of a hash's segments (8 at
+// t=2) on a goroutine of its own, so the priority never reached the
+// computation, and the locked thread, handed its P back at each segment,
+// left a fifth of the CPU idle: logins made 70 % of the machine's argon2id
+// rate instead of 85 %.
 // Raised all the time, the extra Ps cost database-bound requests a fifth
 // of their throughput (more threads contending for two cores), so they are
 // lent only while needed.
