@@ -13,10 +13,10 @@ var procsLinger = time.Second
 
 // procLender raises GOMAXPROCS by the number of hash workers while hashes
 // run and lowers it again once hashing has been idle for procsLinger. A
-// hash holds its P for its whole run (tens of milliseconds, preempted every
-// ten); without spare Ps, other requests would wait for that preemption,
-// and the kernel then shares the cores between the hashing threads and
-// the others. Hashes once waited on OS threads of their own at a lower
+// hash keeps a P busy for its whole run (tens of milliseconds, in argon2's
+// segment goroutines of a few each); without spare Ps, other requests
+// would wait for the scheduler to preempt one. With them, the kernel
+// shares the cores between the hashing threads and the others. Hashes once waited on OS threads of their own at a lower
 // priority; but x/crypto's argon2 computes each of a hash's segments (8 at
 // t=2) on a goroutine of its own, so the priority never reached the
 // computation, and the locked thread, handed its P back at each segment,
