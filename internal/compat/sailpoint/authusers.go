@@ -122,14 +122,25 @@ func userID(r *http.Request) (iam.ID, error) {
 	return id, nil
 }
 
+// authUser is the start of a handler of one auth user: the request
+// authenticated and the user's ID read. Failing, it has answered and r is
+// nil.
+func (s *surface) authUser(w http.ResponseWriter, r *http.Request) (_ *http.Request, id iam.ID) {
+	if r = s.authenticate(w, r); r == nil {
+		return nil, id
+	}
+	id, err := userID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, id
+	}
+	return r, id
+}
+
 func (s *surface) getAuthUser(v version) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r = s.authenticate(w, r); r == nil {
-			return
-		}
-		id, err := userID(r)
-		if err != nil {
-			s.writeError(w, r, err)
+		r, id := s.authUser(w, r)
+		if r == nil {
 			return
 		}
 		p, err := s.env.Svc.Users.Profile(r.Context(), id)
@@ -218,12 +229,8 @@ type capabilitiesDoc struct {
 
 func (s *surface) patchAuthUser(v version) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r = s.authenticate(w, r); r == nil {
-			return
-		}
-		id, err := userID(r)
-		if err != nil {
-			s.writeError(w, r, err)
+		r, id := s.authUser(w, r)
+		if r == nil {
 			return
 		}
 		patch, paths, err := readPatch(r)
