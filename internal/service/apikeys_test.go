@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
-	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
 
 // countingStore counts the store calls authenticating an API key makes.
@@ -52,15 +50,7 @@ type keyFixture struct {
 func newKeyFixture(t testing.TB) *keyFixture {
 	t.Helper()
 	ctx := context.Background()
-	raw, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	if err := raw.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f := &keyFixture{st: &countingStore{Store: raw}, clock: &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}}
+	f := &keyFixture{st: &countingStore{Store: sqliteStore(t)}, clock: &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}}
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	f.one, f.two = keyNode(t, f.st, f.clock, secret), keyNode(t, f.st, f.clock, secret)

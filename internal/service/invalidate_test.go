@@ -39,17 +39,7 @@ func (s *readyStore) Listen(ctx context.Context, fn func(iam.Invalidation)) erro
 func TestInvalidationsReachOtherNodes(t *testing.T) {
 	dbURL := pgtest.Schema(t)
 	ctx := context.Background()
-	open := func() iam.Store {
-		st, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{ReadConns: 4})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
+	open := func() iam.Store { return openStore(t, dbURL, sqlstore.Options{ReadConns: 4}) }
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	secret := make([]byte, 32)
 	rand.Read(secret)

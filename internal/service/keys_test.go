@@ -31,10 +31,16 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 // sqliteStore is a new, migrated SQLite store, closed when the test ends.
-func sqliteStore(t *testing.T) *sqlstore.Store {
+func sqliteStore(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	return openStore(t, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+}
+
+// openStore opens and migrates the store at dsn, closed when the test ends.
+func openStore(t testing.TB, dsn string, opts sqlstore.Options) *sqlstore.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	st, err := sqlstore.Open(ctx, dsn, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
