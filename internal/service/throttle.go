@@ -83,7 +83,7 @@ type LockPolicy struct {
 // LockDuration is the lock after n earlier ones.
 func (p LockPolicy) LockDuration(n int) time.Duration {
 	d := float64(p.LockFor) * math.Pow(2, float64(min(n, 30)))
-	return min(time.Duration(min(d, float64(p.MaxLock))), p.MaxLock)
+	return time.Duration(min(d, float64(p.MaxLock)))
 }
 
 const (
@@ -117,19 +117,28 @@ func (t *loginThrottle) policy() LockPolicy {
 func accountKey(login string) string { return "account:" + strings.ToLower(strings.TrimSpace(login)) }
 func addressKey(ip string) string    { return "address:" + ip }
 
-// keys are the throttle keys of an attempt: the account's, and the
-// address's when the request came over the network.
-func throttleKeys(login, ip string) []string {
-	keys := []string{accountKey(login)}
-	if ip != "" {
-		keys = append(keys, addressKey(ip))
+// strikes are the keys an attempt counts against, with their limits: the
+// account's, and the address's when the request came over the network.
+// A kind of lockout that is off (a negative limit) has none.
+func (t *loginThrottle) strikes(login, ip string) []Strike {
+	var strikes []Strike
+	if t.cfg.AccountFailures >= 0 {
+		strikes = append(strikes, Strike{Key: accountKey(login), Limit: t.cfg.AccountFailures})
 	}
-	return keys
+	if ip != "" && t.cfg.AddressFailures >= 0 {
+		strikes = append(strikes, Strike{Key: addressKey(ip), Limit: t.cfg.AddressFailures})
+	}
+	return strikes
 }
 
-// lockedFor returns how much longer the longest lock among keys lasts (0
-// when none is locked).
-func (t *loginThrottle) lockedFor(ctx context.Context, now time.Time, keys ...string) time.Duration {
+// lockedFor returns how much longer the longest lock on the attempt's
+// keys lasts (0 when none is locked).
+func (t *loginThrottle) lockedFor(ctx context.Context, now time.Time, login, ip string) time.Duration {
+	strikes := t.strikes(login, ip)
+	keys := make([]string, len(strikes))
+	for i, s := range strikes {
+		keys[i] = s.Key
+	}
 	wait, err := t.cfg.Strikes.LockedFor(ctx, now, keys)
 	if err != nil {
 		t.log.WarnContext(ctx, "cannot read failed-login counts", "err", err)
@@ -137,18 +146,9 @@ func (t *loginThrottle) lockedFor(ctx context.Context, now time.Time, keys ...st
 	return wait
 }
 
-// fail counts a failure against keys and returns the locks it engaged.
-func (t *loginThrottle) fail(ctx context.Context, now time.Time, keys ...string) []Lockout {
-	var strikes []Strike
-	for _, k := range keys {
-		limit := t.cfg.AccountFailures
-		if strings.HasPrefix(k, "address:") {
-			limit = t.cfg.AddressFailures
-		}
-		if limit >= 0 {
-			strikes = append(strikes, Strike{Key: k, Limit: limit})
-		}
-	}
+// fail counts a failed attempt and returns the locks it engaged.
+func (t *loginThrottle) fail(ctx context.Context, now time.Time, login, ip string) []Lockout {
+	strikes := t.strikes(login, ip)
 	if len(strikes) == 0 {
 		return nil
 	}
@@ -250,7 +250,7 @@ func errLoginLocked(wait time.Duration, limit int) error {
 // checkThrottle refuses an attempt while its login name or address is
 // locked, before any password is checked.
 func (a *Auth) checkThrottle(ctx context.Context, login, ip string, now time.Time) error {
-	if wait := a.throttle.lockedFor(ctx, now, throttleKeys(login, ip)...); wait > 0 {
+	if wait := a.throttle.lockedFor(ctx, now, login, ip); wait > 0 {
 		return errLoginLocked(wait, a.throttle.cfg.AccountFailures)
 	}
 	return nil
@@ -262,7 +262,7 @@ func (a *Auth) checkThrottle(ctx context.Context, login, ip string, now time.Tim
 // failure engaged a lock, else cause.
 func (a *Auth) loginFailed(ctx context.Context, login string, orgID iam.ID, reason string, now time.Time, cause error) error {
 	ip := iam.RequestFrom(ctx).IP
-	locks := a.throttle.fail(ctx, now, throttleKeys(login, ip)...)
+	locks := a.throttle.fail(ctx, now, login, ip)
 	name := strings.ToLower(strings.TrimSpace(login))
 	users, err := a.env.Store.FindUsersByLogin(ctx, name, maxLoginCandidates)
 	if err != nil {
