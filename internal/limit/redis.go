@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"math"
-	"sync/atomic"
-	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
@@ -22,8 +20,7 @@ type Redis struct {
 	limit    redis_rate.Limit
 	prefix   string
 	fallback Limiter
-	log      *slog.Logger
-	warned   atomic.Int64 // when the last warning was logged, Unix seconds
+	failing  *failWarner
 }
 
 // NewRedis limits each key to perSecond requests a second, burst at once,
@@ -34,17 +31,15 @@ func NewRedis(c redis.UniversalClient, prefix string, perSecond float64, burst i
 	n := max(1, int(math.Round(perSecond)))
 	period := seconds(float64(n) / perSecond)
 	return &Redis{rl: redis_rate.NewLimiter(c), limit: redis_rate.Limit{Rate: n, Burst: burstOf(perSecond, burst), Period: period},
-		prefix: prefix, fallback: fallback, log: log}
+		prefix: prefix, fallback: fallback,
+		failing: &failWarner{log: log, msg: "the shared rate limit's Redis fails; this node limits on its own meanwhile"}}
 }
 
 // Take charges key in Redis, or in the fallback when Redis fails.
 func (l *Redis) Take(ctx context.Context, key string) Quota {
 	res, err := l.rl.Allow(ctx, l.prefix+key, l.limit)
 	if err != nil {
-		if now := time.Now().Unix(); now-l.warned.Load() >= 60 {
-			l.warned.Store(now)
-			l.log.Warn("the shared rate limit's Redis fails; this node limits on its own meanwhile", "err", err)
-		}
+		l.failing.warn(ctx, err)
 		return l.fallback.Take(ctx, key)
 	}
 	q := Quota{OK: res.Allowed > 0, Limit: res.Limit.Burst, Remaining: res.Remaining, Reset: max(0, res.ResetAfter)}

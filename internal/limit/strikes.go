@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -23,13 +22,13 @@ type RedisStrikes struct {
 	c        redis.UniversalClient
 	prefix   string
 	fallback service.Strikes
-	log      *slog.Logger
-	warned   atomic.Int64
+	failing  *failWarner
 }
 
 // NewRedisStrikes keeps the counts in c under keys that start with prefix.
 func NewRedisStrikes(c redis.UniversalClient, prefix string, fallback service.Strikes, log *slog.Logger) *RedisStrikes {
-	return &RedisStrikes{c: c, prefix: prefix, fallback: fallback, log: log}
+	return &RedisStrikes{c: c, prefix: prefix, fallback: fallback,
+		failing: &failWarner{log: log, msg: "the shared failed-login counts' Redis fails; this node counts on its own meanwhile"}}
 }
 
 // failScript counts one failure against KEYS[1]. ARGV: now, limit, lock
@@ -64,7 +63,7 @@ func (r *RedisStrikes) LockedFor(ctx context.Context, now time.Time, keys []stri
 		return nil
 	})
 	if err != nil && err != redis.Nil {
-		r.warn(ctx, err)
+		r.failing.warn(ctx, err)
 		return r.fallback.LockedFor(ctx, now, keys)
 	}
 	var wait time.Duration
@@ -83,7 +82,7 @@ func (r *RedisStrikes) Fail(ctx context.Context, now time.Time, strikes []servic
 		res, err := failScript.Run(ctx, r.c, []string{r.prefix + s.Key}, now.UnixMilli(), s.Limit,
 			p.LockFor.Milliseconds(), p.MaxLock.Milliseconds(), p.ForgetAfter.Milliseconds()).Text()
 		if err != nil {
-			r.warn(ctx, err)
+			r.failing.warn(ctx, err)
 			more, err := r.fallback.Fail(ctx, now, strikes[i:], p)
 			return append(out, more...), err
 		}
@@ -96,14 +95,7 @@ func (r *RedisStrikes) Fail(ctx context.Context, now time.Time, strikes []servic
 
 func (r *RedisStrikes) Forget(ctx context.Context, key string) error {
 	if err := r.c.Del(ctx, r.prefix+key).Err(); err != nil {
-		r.warn(ctx, err)
+		r.failing.warn(ctx, err)
 	}
 	return r.fallback.Forget(ctx, key) // counts made while Redis failed go too
-}
-
-func (r *RedisStrikes) warn(ctx context.Context, err error) {
-	if now := time.Now().Unix(); now-r.warned.Load() >= 60 {
-		r.warned.Store(now)
-		r.log.WarnContext(ctx, "the shared failed-login counts' Redis fails; this node counts on its own meanwhile", "err", err)
-	}
 }
