@@ -20,14 +20,16 @@ import (
 // is JSON and role keys are identifiers. PostgreSQL cannot store a NUL in
 // text at all, and reads the columns apart.
 const (
-	userInts  = `seq, disabled, instance_admin, version, created_at, updated_at, last_login_at`
-	userTexts = `email, username, first_name, last_name, full_name, metadata, org_roles`
+	userInts = `seq, disabled, instance_admin, version, created_at, updated_at, last_login_at`
 	// org_roles holds the keys of the user's org-scope role bindings,
 	// comma-joined: a projection of role_bindings that triggers keep
 	// (migration 0007).
-	userTextsJoined = `email || char(0) || username || char(0) || first_name || char(0) || last_name ||
-	char(0) || full_name || char(0) || metadata || char(0) || org_roles`
-	userTextCount = 7
+	userTexts = `email, username, first_name, last_name, full_name, metadata, org_roles`
+	// concat_ws builds the joined text in one allocation, where a chain of
+	// || makes a new string at each step. It skips NULLs; none of these
+	// columns may hold one.
+	userTextsJoined = `concat_ws(char(0), ` + userTexts + `)`
+	userTextCount   = 7
 )
 
 var errJoinedTexts = iam.E(iam.Internal, "internal", "a stored user's texts have an unexpected form")
