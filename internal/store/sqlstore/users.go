@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -29,8 +28,11 @@ const (
 	// || makes a new string at each step. It skips NULLs; none of these
 	// columns may hold one.
 	userTextsJoined = `concat_ws(char(0), ` + userTexts + `)`
+	userIntCount    = 7
 	userTextCount   = 7
 )
+
+var errStoredInt = iam.E(iam.Internal, "internal", "a stored user's number has an unexpected type")
 
 var errJoinedTexts = iam.E(iam.Internal, "internal", "a stored user's texts have an unexpected form")
 
@@ -95,19 +97,21 @@ func (q *queries) scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error
 // one allocation, where each would otherwise escape on its own through
 // Scan's arguments.
 type userScan struct {
-	u                iam.User
-	created, updated int64
-	lastLogin        sql.NullInt64
-	texts            [userTextCount]string // in userTexts' order
-	joined           string                // or joined by NUL
-	dest             [17]any
+	u iam.User
+	// ints are userInts as the driver gives them: database/sql fills an
+	// *int64 through reflection, an *any by a copy.
+	ints   [userIntCount]any
+	texts  [userTextCount]string // in userTexts' order
+	joined string                // or joined by NUL
+	dest   [17]any
 }
 
 // own appends the destinations of userColsOwn to dest: the texts apart, or
 // joined.
 func (r *userScan) own(dest []any, joined bool) []any {
-	u := &r.u
-	dest = append(dest, &u.Seq, &u.Disabled, &u.InstanceAdmin, &u.Version, &r.created, &r.updated, &r.lastLogin)
+	for i := range r.ints {
+		dest = append(dest, &r.ints[i])
+	}
 	if joined {
 		return append(dest, &r.joined)
 	}
@@ -133,6 +137,26 @@ func (r *userScan) user() (*iam.User, error) {
 		r.texts[userTextCount-1] = rest
 	}
 	u := &r.u
+	var ints [userIntCount]int64
+	for i, v := range r.ints {
+		switch v := v.(type) {
+		case int64:
+			ints[i] = v
+		case bool: // PostgreSQL's disabled and instance_admin
+			if v {
+				ints[i] = 1
+			}
+		case nil: // last_login_at, the one nullable column
+		default:
+			return nil, errStoredInt
+		}
+	}
+	u.Seq, u.Disabled, u.InstanceAdmin, u.Version = ints[0], ints[1] != 0, ints[2] != 0, ints[3]
+	u.CreatedAt, u.UpdatedAt = fromMicros(ints[4]), fromMicros(ints[5])
+	if r.ints[6] != nil {
+		t := fromMicros(ints[6])
+		u.LastLoginAt = &t
+	}
 	u.Email, u.Username, u.FirstName, u.LastName, u.FullName = r.texts[0], r.texts[1], r.texts[2], r.texts[3], r.texts[4]
 	u.Metadata = json.RawMessage(r.texts[5])
 	u.Roles = []string{}
@@ -140,7 +164,6 @@ func (r *userScan) user() (*iam.User, error) {
 		u.Roles = strings.Split(roles, ",")
 		slices.Sort(u.Roles) // PostgreSQL's collation may order them otherwise
 	}
-	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(r.created), fromMicros(r.updated), fromOptMicros(r.lastLogin)
 	return u, nil
 }
 

@@ -85,3 +85,22 @@ func TestUserWithNulIsRefused(t *testing.T) {
 		t.Fatalf("ListUsers = %v, %v; want an internal error", got, err)
 	}
 }
+
+// TestUserWithTextNumberIsRefused checks that a number column holding text,
+// which SQLite stores as it is given, makes the read fail rather than read
+// as zero.
+func TestUserWithTextNumberIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := openMigrated(t, filepath.Join(t.TempDir(), "warden.db"), Options{})
+	org := mustOrg(t, s, "Text number")
+	u := mustUser(t, s, org, "number@example.com")
+	if _, err := s.w.ExecContext(ctx, `UPDATE users SET version = 'two'`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetUser(ctx, org.ID, u.ID); !iam.IsKind(err, iam.Internal) {
+		t.Fatalf("GetUser = %+v, %v; want an internal error", got, err)
+	}
+	if got, err := s.ListUsers(ctx, org.ID, iam.UserFilter{}); !iam.IsKind(err, iam.Internal) {
+		t.Fatalf("ListUsers = %v, %v; want an internal error", got, err)
+	}
+}
