@@ -16,12 +16,14 @@ var procsLinger = time.Second
 // hash keeps a P busy for its whole run (tens of milliseconds, in argon2's
 // segment goroutines of a few each); without spare Ps, other requests
 // would wait for the scheduler to preempt one. With them, the kernel
-// shares the cores between the hashing threads and the others. Hashes once waited on OS threads of their own at a lower
-// priority; but x/crypto's argon2 computes each of a hash's segments (8 at
-// t=2) on a goroutine of its own, so the priority never reached the
-// computation, and the locked thread, handed its P back at each segment,
-// left a fifth of the CPU idle: logins made 70 % of the machine's argon2id
-// rate instead of 85 %.
+// shares the cores between the hashing threads and the others.
+//
+// Hashes once waited on OS threads of their own at a lower priority; but
+// x/crypto's argon2 computes each of a hash's segments (8 at t=2) on a
+// goroutine of its own, so the priority never reached the computation, and
+// the locked thread, handed its P back at each segment, left a fifth of the
+// CPU idle: logins made 70 % of the machine's argon2id rate instead of 85 %.
+//
 // Raised all the time, the extra Ps cost database-bound requests a fifth
 // of their throughput (more threads contending for two cores), so they are
 // lent only while needed.
