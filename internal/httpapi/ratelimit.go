@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/limit"
 )
 
 // ceilSeconds is d in whole seconds, rounded up.
@@ -20,11 +21,7 @@ func (s *Server) rateLimit(w http.ResponseWriter, r *http.Request, p *iam.Princi
 	if s.limiter == nil || !(strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/oauth/")) {
 		return nil
 	}
-	key := "ip:" + iam.RequestFrom(r.Context()).IP
-	if p != nil {
-		key = "principal:" + p.ID.String()
-	}
-	q := s.limiter.Take(r.Context(), key)
+	q := s.limiter.Take(r.Context(), limit.Key(r.Context(), p))
 	h := w.Header()
 	h.Set("X-RateLimit-Limit", strconv.Itoa(q.Limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(q.Remaining))

@@ -10,6 +10,8 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+
+	"github.com/wardenhq/warden/internal/iam"
 )
 
 // Quota is the state of a key's budget after a request.
@@ -24,6 +26,16 @@ type Quota struct {
 // Limiter charges one request to key's budget.
 type Limiter interface {
 	Take(ctx context.Context, key string) Quota
+}
+
+// Key is the budget a request of ctx spends from: its principal's, or its
+// client address's when it is anonymous. The native API and the compatible
+// surfaces charge the same keys, so a principal has one budget across them.
+func Key(ctx context.Context, p *iam.Principal) string {
+	if p != nil {
+		return "principal:" + p.ID.String()
+	}
+	return "ip:" + iam.RequestFrom(ctx).IP
 }
 
 // burstOf is the burst a limit of perSecond takes when none is given: one

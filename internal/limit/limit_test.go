@@ -15,11 +15,25 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wardenhq/warden/internal/httpapi"
+	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/limit"
 	"github.com/wardenhq/warden/internal/stacktest"
 )
 
 var ctx = context.Background()
+
+// TestKey: a principal spends from its own budget wherever it comes from;
+// an anonymous request from its address's.
+func TestKey(t *testing.T) {
+	ctx := iam.WithRequest(context.Background(), iam.Request{IP: "192.0.2.7"})
+	if got := limit.Key(ctx, nil); got != "ip:192.0.2.7" {
+		t.Errorf("anonymous: %q", got)
+	}
+	p := &iam.Principal{ID: iam.MustParseID("01935d8e-1abc-72ce-a111-f6283e722308")}
+	if got := limit.Key(ctx, p); got != "principal:01935d8e-1abc-72ce-a111-f6283e722308" {
+		t.Errorf("a principal: %q", got)
+	}
+}
 
 func TestMemoryBucket(t *testing.T) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)

@@ -73,11 +73,7 @@ func (e *Env) Limit(r *http.Request, p *iam.Principal) Quota {
 	if e.Take == nil {
 		return Quota{OK: true}
 	}
-	key := "ip:" + iam.RequestFrom(r.Context()).IP
-	if p != nil {
-		key = "principal:" + p.ID.String()
-	}
-	return e.Take(r.Context(), key)
+	return e.Take(r.Context(), limit.Key(r.Context(), p))
 }
 
 // Token reads the credential of Authorization: "Bearer <token>" or the bare
