@@ -21,15 +21,7 @@ func TestAnotherNodesGrantArrivesByPolling(t *testing.T) {
 	rand.Read(key)
 	one, two := node(t, st, clock, key), node(t, st, clock, key)
 
-	org, adminID, err := one.Auth.Signup(ctx, service.Signup{Email: "ada@example.com", Password: "correct horse battery", OrgName: "A"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	asAdmin := iam.WithPrincipal(ctx, &iam.Principal{Kind: iam.KindUser, ID: adminID, OrgID: org})
-	uma, err := one.Users.Create(asAdmin, service.NewUser{Email: "uma@example.com", Roles: []string{"reader"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	asAdmin, org, uma := orgWithReader(t, one)
 	mayCreate := func() bool {
 		t.Helper()
 		d, err := two.Access.Check(asAdmin, uma.ID, "users.create", iam.ScopeOrg, org)
@@ -58,4 +50,21 @@ func TestAnotherNodesGrantArrivesByPolling(t *testing.T) {
 			t.Fatal("node two never saw the new role")
 		}
 	}
+}
+
+// orgWithReader signs up an organization on svc and creates a reader in it,
+// uma; it returns a context of the organization's administrator.
+func orgWithReader(t *testing.T, svc *service.Services) (context.Context, iam.ID, *iam.User) {
+	t.Helper()
+	ctx := context.Background()
+	org, adminID, err := svc.Auth.Signup(ctx, service.Signup{Email: "ada@example.com", Password: "correct horse battery", OrgName: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := iam.WithPrincipal(ctx, &iam.Principal{Kind: iam.KindUser, ID: adminID, OrgID: org})
+	uma, err := svc.Users.Create(admin, service.NewUser{Email: "uma@example.com", Roles: []string{"reader"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return admin, org, uma
 }

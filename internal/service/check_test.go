@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"context"
 	"crypto/rand"
 	"testing"
 	"time"
@@ -14,20 +13,11 @@ import (
 // cache, and still answers for the user as they are now: a user whose
 // roles changed is checked with the new ones, a deleted user is not found.
 func TestCheckFollowsTheUser(t *testing.T) {
-	ctx := context.Background()
 	st := sqliteStore(t)
 	key := make([]byte, 32)
 	rand.Read(key)
 	svc := node(t, st, &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}, key)
-	org, adminID, err := svc.Auth.Signup(ctx, service.Signup{Email: "ada@example.com", Password: "correct horse battery", OrgName: "A"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := iam.WithPrincipal(ctx, &iam.Principal{Kind: iam.KindUser, ID: adminID, OrgID: org})
-	uma, err := svc.Users.Create(admin, service.NewUser{Email: "uma@example.com", Roles: []string{"reader"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin, org, uma := orgWithReader(t, svc)
 	mayCreate := func() (bool, error) {
 		d, err := svc.Access.Check(admin, uma.ID, "users.create", iam.ScopeOrg, org)
 		if err != nil {
