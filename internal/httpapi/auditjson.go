@@ -24,28 +24,16 @@ func writeAuditPage(w http.ResponseWriter, events []*iam.AuditEvent, next *strin
 // appendAuditPage appends json.Encoder's encoding of auditList{events,
 // next}, newline included.
 func appendAuditPage(b []byte, events []*iam.AuditEvent, next *string) ([]byte, error) {
-	b = append(b, `{"events":[`...)
-	for i, e := range events {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if out, ok := appendPlainAudit(b, e); ok {
-			b = out
-			continue
-		}
-		enc, err := json.Marshal(toAuditJSON(e))
-		if err != nil {
-			return b, err
-		}
-		b = append(b, enc...)
+	return appendPage(b, "events", events, appendAudit, next)
+}
+
+// appendAudit appends json.Marshal(toAuditJSON(e)).
+func appendAudit(b []byte, e *iam.AuditEvent) ([]byte, error) {
+	if out, ok := appendPlainAudit(b, e); ok {
+		return out, nil
 	}
-	b = append(b, `],"next_cursor":`...)
-	if next == nil {
-		b = append(b, "null"...)
-	} else {
-		b = appendQuoted(b, *next) // a number: never escaped
-	}
-	return append(b, "}\n"...), nil
+	enc, err := json.Marshal(toAuditJSON(e))
+	return append(b, enc...), err
 }
 
 // appendPlainAudit writes e if no field needs escaping or compacting;

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,22 +15,6 @@ import (
 // is encoded by encoding/json itself, so the bytes are the same either way
 // (FuzzUserPageJSON compares them).
 
-var pagePool = sync.Pool{New: func() any { return new([]byte) }}
-
-// writePooled sends with 200 the JSON body appendPage writes into a pooled
-// buffer; an error is the caller's to answer.
-func writePooled(w http.ResponseWriter, appendPage func([]byte) ([]byte, error)) error {
-	p := pagePool.Get().(*[]byte)
-	defer pagePool.Put(p)
-	b, err := appendPage((*p)[:0])
-	*p = b
-	if err != nil {
-		return err
-	}
-	writeBody(w, http.StatusOK, typeJSON, b)
-	return nil
-}
-
 // writeUserPage sends what writeJSON sends for userList{users, next}; an
 // error (only stored metadata that is not JSON) is the caller's to answer.
 func writeUserPage(w http.ResponseWriter, users []*iam.User, next *string) error {
@@ -41,30 +24,7 @@ func writeUserPage(w http.ResponseWriter, users []*iam.User, next *string) error
 // appendUserPage appends json.Encoder's encoding of userList{users, next},
 // newline included.
 func appendUserPage(b []byte, users []*iam.User, next *string) ([]byte, error) {
-	b = append(b, `{"users":[`...)
-	for i, u := range users {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var err error
-		if b, err = appendUser(b, u); err != nil {
-			return b, err
-		}
-	}
-	b = append(b, `],"next_cursor":`...)
-	switch {
-	case next == nil:
-		b = append(b, "null"...)
-	case plainString(*next):
-		b = appendQuoted(b, *next)
-	default:
-		enc, err := json.Marshal(*next)
-		if err != nil {
-			return b, err
-		}
-		b = append(b, enc...)
-	}
-	return append(b, "}\n"...), nil
+	return appendPage(b, "users", users, appendUser, next)
 }
 
 // appendUser appends json.Marshal(toUserJSON(u)).
