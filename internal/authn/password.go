@@ -51,9 +51,14 @@ type Hasher struct {
 }
 
 // LendProcs makes the Hasher raise GOMAXPROCS by its number of workers
-// while it hashes (see procLender). For a server that leaves GOMAXPROCS to
-// Warden; call it before the first hash.
+// while it hashes and other requests Contend (see procLender). For a
+// server that leaves GOMAXPROCS to Warden; call it before the first hash.
 func (h *Hasher) LendProcs() { h.lender = &procLender{extra: cap(h.slots)} }
+
+// Contend tells the Hasher that a request which does not hash is being
+// served: while hashes run, it lends spare Ps (see LendProcs) so that such
+// requests need not wait for a hash to be preempted.
+func (h *Hasher) Contend() { h.lender.contend() }
 
 // NewHasher returns a Hasher for params running at most workers hashes at
 // once (runtime.NumCPU() if workers ≤ 0), drawing salts from rand.

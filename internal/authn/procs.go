@@ -3,20 +3,22 @@ package authn
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// procsLinger is how long the extra Ps stay after the last hash ends: a
-// storm keeps them, a lone login does not flap GOMAXPROCS (each change
-// stops the world briefly).
+// procsLinger is how often a lender looks again at whether it still has
+// reason to lend: a storm keeps the extra Ps, a lone request does not flap
+// GOMAXPROCS (each change stops the world briefly).
 var procsLinger = time.Second
 
 // procLender raises GOMAXPROCS by the number of hash workers while hashes
-// run and lowers it again once hashing has been idle for procsLinger. A
-// hash keeps a P busy for its whole run (tens of milliseconds, in argon2's
-// segment goroutines of a few each); without spare Ps, other requests
-// would wait for the scheduler to preempt one. With them, the kernel
-// shares the cores between the hashing threads and the others.
+// run and other requests want the CPU, and lowers it again once a
+// procsLinger has passed with no hash or no other request. A hash keeps a
+// P busy for its whole run (tens of milliseconds, in argon2's segment
+// goroutines of a few each); without spare Ps, other requests would wait
+// for the scheduler to preempt one. With them, the kernel shares the cores
+// between the hashing threads and the others.
 //
 // Hashes once waited on OS threads of their own at a lower priority; but
 // x/crypto's argon2 computes each of a hash's segments (8 at t=2) on a
@@ -25,50 +27,66 @@ var procsLinger = time.Second
 // CPU idle: logins made 70 % of the machine's argon2id rate instead of 85 %.
 //
 // Raised all the time, the extra Ps cost database-bound requests a fifth
-// of their throughput (more threads contending for two cores), so they are
-// lent only while needed.
+// of their throughput (more threads contending for two cores). Raised
+// whenever hashes run, they cost logins alone a tenth of theirs (the
+// collector's workers and more threads sharing two cores). So they are
+// lent only while both kinds of work are there: hashes tell begin and end,
+// the others contend.
 type procLender struct {
 	extra int
 
-	mu     sync.Mutex
-	active int
-	base   int // GOMAXPROCS to go back to; 0 while not raised
-	timer  *time.Timer
+	hashing   atomic.Int32 // hashes running
+	lent      atomic.Bool
+	contended atomic.Bool // another request came while hashing, since the last look
+
+	mu   sync.Mutex
+	base int // GOMAXPROCS to go back to; 0 while not raised
 }
 
 func (l *procLender) begin() {
-	if l == nil {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.active++
-	if l.timer != nil {
-		l.timer.Stop()
-		l.timer = nil
-	}
-	if l.base == 0 {
-		l.base = runtime.GOMAXPROCS(0)
-		runtime.GOMAXPROCS(l.base + l.extra)
+	if l != nil {
+		l.hashing.Add(1)
 	}
 }
 
 func (l *procLender) end() {
-	if l == nil {
+	if l != nil {
+		l.hashing.Add(-1)
+	}
+}
+
+// contend tells the lender that a request other than a hash wants to run.
+// It costs one atomic load unless hashes run.
+func (l *procLender) contend() {
+	if l == nil || l.hashing.Load() == 0 {
+		return
+	}
+	if !l.contended.Load() {
+		l.contended.Store(true)
+	}
+	if l.lent.Load() {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.active--; l.active == 0 {
-		l.timer = time.AfterFunc(procsLinger, l.lower)
+	if l.base == 0 {
+		l.base = runtime.GOMAXPROCS(0)
+		runtime.GOMAXPROCS(l.base + l.extra)
+		l.lent.Store(true)
+		time.AfterFunc(procsLinger, l.look)
 	}
 }
 
-func (l *procLender) lower() {
+// look lowers GOMAXPROCS if, since the last look, no hash ran at its end
+// or no other request came; else it looks again a procsLinger later.
+func (l *procLender) look() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.active == 0 && l.base != 0 {
-		runtime.GOMAXPROCS(l.base)
-		l.base = 0
+	if l.contended.Swap(false) && l.hashing.Load() > 0 {
+		time.AfterFunc(procsLinger, l.look)
+		return
 	}
+	runtime.GOMAXPROCS(l.base)
+	l.base = 0
+	l.lent.Store(false)
 }
