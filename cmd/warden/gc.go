@@ -12,8 +12,14 @@ import (
 // load, and each collection's mark phase pushes requests into the tail.
 // A high gcPercent collects rarely; the soft limit limitMiB makes it
 // collect sooner once the heap is large, as in a login storm, where every
-// argon2id hash allocates its memory afresh. limitMiB 0 is 128 MiB plus
-// two hashes' memory per hash worker.
+// argon2id hash allocates its memory afresh.
+//
+// The limit leaves room above where gcPercent alone would collect during a
+// storm (the hashes in flight and the caches, times 1 + gcPercent/100):
+// a heap that reaches the limit makes the runtime hand freed pages back to
+// the kernel as it grows, and the next hashes fault them in again, a page
+// at a time. limitMiB 0 is 128 MiB plus three hashes' memory per hash
+// worker.
 func tuneGC(gcPercent, limitMiB, hashWorkers int, argon2KiB uint32) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
@@ -26,7 +32,7 @@ func tuneGC(gcPercent, limitMiB, hashWorkers int, argon2KiB uint32) {
 		if hashWorkers <= 0 {
 			hashWorkers = runtime.NumCPU()
 		}
-		limit = 128<<20 + int64(hashWorkers)*2*int64(argon2KiB)<<10
+		limit = 128<<20 + int64(hashWorkers)*3*int64(argon2KiB)<<10
 	}
 	debug.SetMemoryLimit(limit)
 }

@@ -19,8 +19,8 @@ func TestTuneGC(t *testing.T) {
 		return p, debug.SetMemoryLimit(-1)
 	}
 
-	tuneGC(800, 0, 4, 19456)
-	if p, l := current(); p != 800 || l != 128<<20+4*2*19456<<10 {
+	tuneGC(250, 0, 4, 19456)
+	if p, l := current(); p != 250 || l != 128<<20+4*3*19456<<10 {
 		t.Fatalf("defaults: GOGC %d, limit %d", p, l)
 	}
 	tuneGC(300, 512, 4, 19456)
@@ -31,7 +31,7 @@ func TestTuneGC(t *testing.T) {
 	debug.SetMemoryLimit(1 << 30)
 	t.Setenv("GOGC", "150")
 	t.Setenv("GOMEMLIMIT", "1GiB")
-	tuneGC(800, 0, 4, 19456)
+	tuneGC(250, 0, 4, 19456)
 	if p, l := current(); p != 150 || l != 1<<30 {
 		t.Fatalf("with GOGC and GOMEMLIMIT set: GOGC %d, limit %d", p, l)
 	}

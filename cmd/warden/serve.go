@@ -126,8 +126,8 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	f.StringVar(&c.smsSender, "sms-sender", "log", "where SMS codes go: log (masked number, no code), log-codes (development: the code too), file:<path> (JSON lines) or an https:// webhook")
-	f.IntVar(&c.gcPercent, "gc-percent", 800, "heap growth between garbage collections, as GOGC (which, when set, wins); the live heap is small, so the Go default of 100 collects dozens of times a second under load")
-	f.IntVar(&c.memoryLimit, "memory-limit", 0, "soft limit of the Go heap in MiB, as GOMEMLIMIT (which, when set, wins), past which it collects more often; 0 = 128 plus two argon2id hashes' memory per hash worker")
+	f.IntVar(&c.gcPercent, "gc-percent", 250, "heap growth between garbage collections, as GOGC (which, when set, wins); the live heap is small, so the Go default of 100 collects dozens of times a second under load")
+	f.IntVar(&c.memoryLimit, "memory-limit", 0, "soft limit of the Go heap in MiB, as GOMEMLIMIT (which, when set, wins), past which it collects more often; 0 = 128 plus three argon2id hashes' memory per hash worker")
 	f.BoolVar(&c.pprof, "pprof", false, "serve Go runtime profiles (net/http/pprof) at /debug/pprof/ on --pprof-addr, a listener of their own")
 	f.StringVar(&c.pprofAddr, "pprof-addr", "127.0.0.1:6060", "address of the --pprof listener; keep it on loopback or a private network: profiles expose memory contents")
 	return cmd
