@@ -36,8 +36,8 @@ type procLender struct {
 	extra int
 
 	hashing   atomic.Int32 // hashes running
-	lent      atomic.Bool
-	contended atomic.Bool // another request came while hashing, since the last look
+	lent      atomic.Bool  // base != 0, readable without mu on contend's path
+	contended atomic.Bool  // another request came while hashing, since the last look
 
 	mu   sync.Mutex
 	base int // GOMAXPROCS to go back to; 0 while not raised
@@ -77,8 +77,8 @@ func (l *procLender) contend() {
 	}
 }
 
-// look lowers GOMAXPROCS if, since the last look, no hash ran at its end
-// or no other request came; else it looks again a procsLinger later.
+// look lowers GOMAXPROCS if no other request came since the last look or
+// no hash runs now; else it looks again a procsLinger later.
 func (l *procLender) look() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
