@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/wardenhq/warden/internal/httpapi"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/limit"
+	"github.com/wardenhq/warden/internal/redistest"
 	"github.com/wardenhq/warden/internal/stacktest"
 )
 
@@ -59,34 +59,6 @@ func TestMemoryBucket(t *testing.T) {
 	}
 }
 
-// redisURL is the Redis the tests use: WARDEN_TEST_REDIS_URL, else the
-// local one.
-func redisURL() string {
-	if url := os.Getenv("WARDEN_TEST_REDIS_URL"); url != "" {
-		return url
-	}
-	return "redis://127.0.0.1:6379/0"
-}
-
-// testRedis is a client of the tests' Redis. Without one the test skips,
-// unless WARDEN_REQUIRE_REDIS is set, as in CI.
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	opt, err := redis.ParseURL(redisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { c.Close() })
-	if err := c.Ping(ctx).Err(); err != nil {
-		if os.Getenv("WARDEN_REQUIRE_REDIS") != "" {
-			t.Fatalf("Redis at %s: %v", opt.Addr, err)
-		}
-		t.Skipf("no Redis at %s: %v", opt.Addr, err)
-	}
-	return c
-}
-
 // prefix is a key prefix of this test alone; what the test leaves under it
 // (redis_rate adds "rate:" before its keys) is deleted when it ends.
 func prefix(t *testing.T) string {
@@ -94,7 +66,7 @@ func prefix(t *testing.T) string {
 	rand.Read(b)
 	p := "warden-test:" + hex.EncodeToString(b) + ":"
 	t.Cleanup(func() {
-		opt, err := redis.ParseURL(redisURL())
+		opt, err := redis.ParseURL(redistest.URL())
 		if err != nil {
 			return
 		}
@@ -115,8 +87,8 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // one budget per key; another key has its own.
 func TestRedisNodesShareOneBudget(t *testing.T) {
 	p := prefix(t)
-	one := limit.NewRedis(testRedis(t), p, 1, 5, limit.NewMemory(1, 5, time.Now), quiet)
-	two := limit.NewRedis(testRedis(t), p, 1, 5, limit.NewMemory(1, 5, time.Now), quiet)
+	one := limit.NewRedis(redistest.Client(t), p, 1, 5, limit.NewMemory(1, 5, time.Now), quiet)
+	two := limit.NewRedis(redistest.Client(t), p, 1, 5, limit.NewMemory(1, 5, time.Now), quiet)
 	for i := range 5 {
 		node := []*limit.Redis{one, two}[i%2]
 		if q := node.Take(ctx, "ip:10.0.0.1"); !q.OK || q.Limit != 5 || q.Remaining != 4-i {
@@ -158,7 +130,7 @@ func TestRedisDownFallsBackToTheNode(t *testing.T) {
 // given one Redis, answer an address's anonymous requests from one budget:
 // the sixth login attempt is refused by whichever server gets it.
 func TestRedisLimitAcrossServers(t *testing.T) {
-	c, p := testRedis(t), prefix(t)
+	c, p := redistest.Client(t), prefix(t)
 	server := func() *stacktest.Stack {
 		l := limit.NewRedis(c, p, 0.01, 5, limit.NewMemory(0.01, 5, time.Now), quiet)
 		return stacktest.New(t, httpapi.Config{RateLimit: 0.01, RateBurst: 5, Limiter: l})

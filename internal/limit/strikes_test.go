@@ -7,6 +7,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wardenhq/warden/internal/limit"
+	"github.com/wardenhq/warden/internal/redistest"
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/service/strikestest"
 	"github.com/wardenhq/warden/internal/stacktest"
@@ -14,7 +15,7 @@ import (
 
 func TestRedisStrikes(t *testing.T) {
 	strikestest.Run(t, func(t *testing.T) service.Strikes {
-		return limit.NewRedisStrikes(testRedis(t), prefix(t), service.NewMemoryStrikes(), quiet)
+		return limit.NewRedisStrikes(redistest.Client(t), prefix(t), service.NewMemoryStrikes(), quiet)
 	})
 }
 
@@ -22,8 +23,8 @@ func TestRedisStrikes(t *testing.T) {
 // login on both, and a success on one frees it on the other.
 func TestRedisStrikesAcrossNodes(t *testing.T) {
 	p := prefix(t)
-	one := limit.NewRedisStrikes(testRedis(t), p, service.NewMemoryStrikes(), quiet)
-	two := limit.NewRedisStrikes(testRedis(t), p, service.NewMemoryStrikes(), quiet)
+	one := limit.NewRedisStrikes(redistest.Client(t), p, service.NewMemoryStrikes(), quiet)
+	two := limit.NewRedisStrikes(redistest.Client(t), p, service.NewMemoryStrikes(), quiet)
 	policy := service.LockPolicy{LockFor: time.Minute, MaxLock: 15 * time.Minute, ForgetAfter: time.Hour}
 	now := time.Now().Truncate(time.Millisecond) // Redis keeps milliseconds
 	strike := []service.Strike{{Key: "account:ada@example.com", Limit: 4}}
@@ -71,7 +72,7 @@ func TestRedisStrikesDownFallBack(t *testing.T) {
 // given one Redis, lock a login name after failures split between them:
 // the third failure locks it, and the other server refuses the fourth.
 func TestRedisLockoutAcrossServers(t *testing.T) {
-	c, p := testRedis(t), prefix(t)
+	c, p := redistest.Client(t), prefix(t)
 	server := func() *stacktest.Stack {
 		return stacktest.NewWith(t, stacktest.Options{LoginThrottle: service.ThrottleConfig{AccountFailures: 3, AddressFailures: -1,
 			Strikes: limit.NewRedisStrikes(c, p, service.NewMemoryStrikes(), quiet)}})
