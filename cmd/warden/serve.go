@@ -179,7 +179,7 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	if sh.strikes != nil {
 		c.loginThrottle.Strikes = sh.strikes
 	}
-	envr := &service.Env{Store: st, Now: time.Now, Rand: rand.Reader, Log: log, SMS: sender}
+	envr := &service.Env{Store: sh.store(st), Now: time.Now, Rand: rand.Reader, Log: log, SMS: sender}
 	svc := service.New(envr, service.Config{Issuer: c.issuer, SessionTTL: c.sessionTTL, KeyRotation: c.keyRotation,
 		AccessTokenTTL: c.accessTTL, RefreshTokenTTL: c.refreshTTL,
 		OpenSignup: c.openSignup, PasswordPolicy: authn.DefaultPasswordPolicy, LoginThrottle: c.loginThrottle},
@@ -221,8 +221,8 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	defer stopBg()
 	go svc.Keys.Run(bg, time.Minute)
 	// Other nodes' revocations and access changes (roles, bindings,
-	// memberships) reach this node through PostgreSQL LISTEN/NOTIFY within
-	// milliseconds; its own apply at once. Should a message be lost, the
+	// memberships) reach this node through PostgreSQL LISTEN/NOTIFY (Redis
+	// with --redis-url) within milliseconds; its own apply at once. Should a message be lost, the
 	// poll below (access) and the caches' 5-second recheck (credentials)
 	// still bound the delay.
 	go svc.Listen(bg)

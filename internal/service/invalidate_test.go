@@ -3,11 +3,14 @@ package service_test
 import (
 	"context"
 	"crypto/rand"
-	"github.com/wardenhq/warden/internal/pgtest"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/pgtest"
+	"github.com/wardenhq/warden/internal/redisnotify"
+	"github.com/wardenhq/warden/internal/redistest"
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
 )
@@ -37,9 +40,25 @@ func (s *readyStore) Listen(ctx context.Context, fn func(iam.Invalidation)) erro
 // sees the role node one grants, only because it was told; node three,
 // untold, goes on answering from its caches.
 func TestInvalidationsReachOtherNodes(t *testing.T) {
+	invalidationsReachOtherNodes(t, func(st iam.Store) iam.Store { return st })
+}
+
+// TestInvalidationsReachOtherNodesThroughRedis: the same, with the
+// invalidations on a Redis channel instead of PostgreSQL's LISTEN/NOTIFY,
+// each node with a Redis client of its own.
+func TestInvalidationsReachOtherNodesThroughRedis(t *testing.T) {
+	channel := "warden-test:invalidate:" + rand.Text()
+	invalidationsReachOtherNodes(t, func(st iam.Store) iam.Store {
+		return redisnotify.Wrap(st, redistest.Client(t), channel, slog.New(slog.DiscardHandler))
+	})
+}
+
+// invalidationsReachOtherNodes runs the three nodes, each over a store
+// that wrap gives its invalidations' transport.
+func invalidationsReachOtherNodes(t *testing.T, wrap func(iam.Store) iam.Store) {
 	dbURL := pgtest.Schema(t)
 	ctx := context.Background()
-	open := func() iam.Store { return openStore(t, dbURL, sqlstore.Options{ReadConns: 4}) }
+	open := func() iam.Store { return wrap(openStore(t, dbURL, sqlstore.Options{ReadConns: 4})) }
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	secret := make([]byte, 32)
 	rand.Read(secret)
