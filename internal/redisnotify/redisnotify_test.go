@@ -23,34 +23,18 @@ import (
 
 var quiet = slog.New(slog.DiscardHandler)
 
-// TestInvalidationsTravelOnRedisOnceCommitted: two nodes over one SQLite
-// file (whose own Notify does nothing, so only Redis can carry them), each
-// with its own Redis client. Node two hears node one's invalidations in
+// TestInvalidationsTravelOnRedisOnceCommitted: two nodes (see nodes), so
+// only Redis can carry the invalidations. Node two hears node one's in
 // order, a committed transaction's only once it has committed and a
 // rolled-back one's never; a malformed message is skipped; a subscription
 // whose connection is killed comes back and first says InvalidateAll.
 func TestInvalidationsTravelOnRedisOnceCommitted(t *testing.T) {
 	ctx := context.Background()
-	channel := "warden-test:invalidate:" + rand.Text()
-	publisher := redistest.Client(t)
-	opt, err := redis.ParseURL(redistest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt.ClientName = strings.ReplaceAll(channel, ":", "-") // to find its connection and kill it
-	subscriber := redis.NewClient(opt)
-	t.Cleanup(func() { subscriber.Close() })
-
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	one := redisnotify.Wrap(st, publisher, channel, quiet)
-	two := redisnotify.Wrap(st, subscriber, channel, quiet)
+	var name string
+	one, two, publisher, channel := nodes(t, func(opt *redis.Options) {
+		name = "warden-test-" + rand.Text()
+		opt.ClientName = name // to find its connection and kill it
+	})
 
 	got := make(chan iam.Invalidation, 16)
 	lctx, stop := context.WithCancel(ctx)
@@ -112,7 +96,7 @@ func TestInvalidationsTravelOnRedisOnceCommitted(t *testing.T) {
 	}
 	expect(alone) // and neither the rolled-back one nor the malformed message before it
 
-	id := subscriberID(t, publisher, opt.ClientName)
+	id := subscriberID(t, publisher, name)
 	if killed, err := publisher.ClientKillByFilter(ctx, "ID", id).Result(); err != nil || killed != 1 {
 		t.Fatalf("cannot kill the subscriber's connection %q: %d killed, %v", id, killed, err)
 	}
@@ -132,6 +116,31 @@ func TestInvalidationsTravelOnRedisOnceCommitted(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Listen still running 5 s after its context ended")
 	}
+}
+
+// nodes opens two nodes over one SQLite file (whose own Notify does
+// nothing), on a channel of their own: one publishes with the tests' Redis
+// client, two with a client of its own, whose options subscriber edits.
+func nodes(t *testing.T, subscriber func(*redis.Options)) (one, two iam.Store, publisher *redis.Client, channel string) {
+	ctx := context.Background()
+	channel = "warden-test:invalidate:" + rand.Text()
+	publisher = redistest.Client(t)
+	opt, err := redis.ParseURL(redistest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	subscriber(opt)
+	client := redis.NewClient(opt)
+	t.Cleanup(func() { client.Close() })
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return redisnotify.Wrap(st, publisher, channel, quiet), redisnotify.Wrap(st, client, channel, quiet), publisher, channel
 }
 
 // subscriberID finds the ID of the connection named name in CLIENT LIST.
@@ -160,23 +169,11 @@ func subscriberID(t *testing.T, c *redis.Client, name string) string {
 func TestASilentSubscriptionIsPingedAndAHungOneReopened(t *testing.T) {
 	redisnotify.SetPingEvery(t, 50*time.Millisecond)
 	ctx := context.Background()
-	channel := "warden-test:invalidate:" + rand.Text()
-	publisher := redistest.Client(t)
-	opt, err := redis.ParseURL(redistest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newFreezingProxy(t, opt.Addr)
-	opt.Addr = proxy.addr
-	subscriber := redis.NewClient(opt)
-	t.Cleanup(func() { subscriber.Close() })
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	one := redisnotify.Wrap(st, publisher, channel, quiet)
-	two := redisnotify.Wrap(st, subscriber, channel, quiet)
+	var proxy *freezingProxy
+	one, two, _, _ := nodes(t, func(opt *redis.Options) {
+		proxy = newFreezingProxy(t, opt.Addr)
+		opt.Addr = proxy.addr
+	})
 
 	got := make(chan iam.Invalidation, 16)
 	lctx, stop := context.WithCancel(ctx)
