@@ -6,9 +6,7 @@ package limit
 
 import (
 	"context"
-	"log/slog"
 	"math"
-	"sync/atomic"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
@@ -48,19 +46,3 @@ func burstOf(perSecond float64, burst int) int {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// failWarner logs that Redis fails, at most once a minute: a node falls
-// back on its own counts while Redis is down, and each request would
-// otherwise log it again.
-type failWarner struct {
-	log  *slog.Logger
-	msg  string
-	last atomic.Int64 // when the last warning was logged, Unix seconds
-}
-
-func (w *failWarner) warn(ctx context.Context, err error) {
-	if now := time.Now().Unix(); now-w.last.Load() >= 60 {
-		w.last.Store(now)
-		w.log.WarnContext(ctx, w.msg, "err", err)
-	}
-}

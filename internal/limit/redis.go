@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/wardenhq/warden/internal/lograte"
 )
 
 // Redis keeps each key's budget in Redis, so that every node sharing the
@@ -20,7 +22,7 @@ type Redis struct {
 	limit    redis_rate.Limit
 	prefix   string
 	fallback Limiter
-	failing  *failWarner
+	failing  *lograte.Warner
 }
 
 // NewRedis limits each key to perSecond requests a second, burst at once,
@@ -32,14 +34,14 @@ func NewRedis(c redis.UniversalClient, prefix string, perSecond float64, burst i
 	period := seconds(float64(n) / perSecond)
 	return &Redis{rl: redis_rate.NewLimiter(c), limit: redis_rate.Limit{Rate: n, Burst: burstOf(perSecond, burst), Period: period},
 		prefix: prefix, fallback: fallback,
-		failing: &failWarner{log: log, msg: "the shared rate limit's Redis fails; this node limits on its own meanwhile"}}
+		failing: lograte.New(log, "the shared rate limit's Redis fails; this node limits on its own meanwhile")}
 }
 
 // Take charges key in Redis, or in the fallback when Redis fails.
 func (l *Redis) Take(ctx context.Context, key string) Quota {
 	res, err := l.rl.Allow(ctx, l.prefix+key, l.limit)
 	if err != nil {
-		l.failing.warn(ctx, err)
+		l.failing.Warn(ctx, err)
 		return l.fallback.Take(ctx, key)
 	}
 	q := Quota{OK: res.Allowed > 0, Limit: res.Limit.Burst, Remaining: res.Remaining, Reset: max(0, res.ResetAfter)}

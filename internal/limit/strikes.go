@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/wardenhq/warden/internal/lograte"
 	"github.com/wardenhq/warden/internal/service"
 )
 
@@ -22,13 +23,13 @@ type RedisStrikes struct {
 	c        redis.UniversalClient
 	prefix   string
 	fallback service.Strikes
-	failing  *failWarner
+	failing  *lograte.Warner
 }
 
 // NewRedisStrikes keeps the counts in c under keys that start with prefix.
 func NewRedisStrikes(c redis.UniversalClient, prefix string, fallback service.Strikes, log *slog.Logger) *RedisStrikes {
 	return &RedisStrikes{c: c, prefix: prefix, fallback: fallback,
-		failing: &failWarner{log: log, msg: "the shared failed-login counts' Redis fails; this node counts on its own meanwhile"}}
+		failing: lograte.New(log, "the shared failed-login counts' Redis fails; this node counts on its own meanwhile")}
 }
 
 // failScript counts one failure against KEYS[1]. ARGV: now, limit, lock
@@ -63,7 +64,7 @@ func (r *RedisStrikes) LockedFor(ctx context.Context, now time.Time, keys []stri
 		return nil
 	})
 	if err != nil && err != redis.Nil {
-		r.failing.warn(ctx, err)
+		r.failing.Warn(ctx, err)
 		return r.fallback.LockedFor(ctx, now, keys)
 	}
 	var wait time.Duration
@@ -82,7 +83,7 @@ func (r *RedisStrikes) Fail(ctx context.Context, now time.Time, strikes []servic
 		res, err := failScript.Run(ctx, r.c, []string{r.prefix + s.Key}, now.UnixMilli(), s.Limit,
 			p.LockFor.Milliseconds(), p.MaxLock.Milliseconds(), p.ForgetAfter.Milliseconds()).Text()
 		if err != nil {
-			r.failing.warn(ctx, err)
+			r.failing.Warn(ctx, err)
 			more, err := r.fallback.Fail(ctx, now, strikes[i:], p)
 			return append(out, more...), err
 		}
@@ -95,7 +96,7 @@ func (r *RedisStrikes) Fail(ctx context.Context, now time.Time, strikes []servic
 
 func (r *RedisStrikes) Forget(ctx context.Context, key string) error {
 	if err := r.c.Del(ctx, r.prefix+key).Err(); err != nil {
-		r.failing.warn(ctx, err)
+		r.failing.Warn(ctx, err)
 	}
 	return r.fallback.Forget(ctx, key) // counts made while Redis failed go too
 }
