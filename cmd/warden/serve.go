@@ -222,9 +222,9 @@ func serve(ctx context.Context, c serveConfig, stderr io.Writer) error {
 	go svc.Keys.Run(bg, time.Minute)
 	// Other nodes' revocations and access changes (roles, bindings,
 	// memberships) reach this node through PostgreSQL LISTEN/NOTIFY (Redis
-	// with --redis-url) within milliseconds; its own apply at once. Should a message be lost, the
-	// poll below (access) and the caches' 5-second recheck (credentials)
-	// still bound the delay.
+	// with --redis-url) within milliseconds; its own apply at once. Should
+	// a message be lost, the poll below (access) and the caches' 5-second
+	// recheck (credentials) still bound the delay.
 	go svc.Listen(bg)
 	go svc.Access.Run(bg, time.Second)
 

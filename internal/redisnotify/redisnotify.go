@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/lograte"
 )
 
 // Timing of the subscriber. A subscription silent for pingEvery is pinged;
@@ -36,10 +37,11 @@ const publishTimeout = 2 * time.Second
 // Wrap returns st with Notify and Listen going through channel on client.
 // Inside a transaction the invalidations wait for its commit, and are
 // dropped if it rolls back. Publishing is best effort, as the interface
-// allows: a failure is logged, and the nodes' caches fall back on their
+// allows: a failure is logged (once a minute), and the nodes' caches fall back on their
 // short recheck. Every node of a deployment must use the same channel.
 func Wrap(st iam.Store, client *redis.Client, channel string, log *slog.Logger) iam.Store {
-	return &store{Store: st, client: client, channel: channel, log: log}
+	return &store{Store: st, client: client, channel: channel, log: log,
+		failing: lograte.New(log, "cannot publish invalidations on Redis; other nodes will see the changes when their caches recheck")}
 }
 
 type store struct {
@@ -47,6 +49,7 @@ type store struct {
 	client  *redis.Client
 	channel string
 	log     *slog.Logger
+	failing *lograte.Warner
 }
 
 // Notify, outside a transaction, publishes at once.
@@ -92,8 +95,7 @@ func (s *store) publish(ctx context.Context, invs []iam.Invalidation) {
 		return nil
 	})
 	if err != nil {
-		s.log.Warn("cannot publish invalidations on Redis; other nodes will see the change when their caches recheck",
-			"err", err, "count", len(invs))
+		s.failing.Warn(ctx, err, "count", len(invs))
 	}
 }
 

@@ -279,3 +279,41 @@ func (p *freezingProxy) freeze() {
 		f.Store(true)
 	}
 }
+
+// TestARedisDownFailsNoChange: publishing is best effort. With Redis gone,
+// a transaction that notifies still commits and returns nil, and so does a
+// Notify outside one; the caches' recheck is the fallback.
+func TestARedisDownFailsNoChange(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gone := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	t.Cleanup(func() { gone.Close() })
+	node := redisnotify.Wrap(st, gone, "warden-test:invalidate:"+rand.Text(), quiet)
+	inv := iam.Invalidation{Kind: iam.InvalidateAuthz, Version: 1}
+	id, err := iam.NewID(time.Now(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := &iam.Org{ID: id, Name: "Analytical " + rand.Text()}
+	if err := node.Tx(ctx, func(q iam.Queries) error {
+		if err := q.CreateOrg(ctx, org); err != nil {
+			return err
+		}
+		return q.Notify(ctx, inv)
+	}); err != nil {
+		t.Fatalf("a transaction that notifies, with Redis gone: %v", err)
+	}
+	if _, err := st.GetOrg(ctx, org.ID); err != nil {
+		t.Fatalf("the transaction's change is not there: %v", err)
+	}
+	if err := node.Notify(ctx, inv); err != nil {
+		t.Fatalf("Notify outside a transaction, with Redis gone: %v", err)
+	}
+}
