@@ -122,7 +122,6 @@ func TestInvalidationsTravelOnRedisOnceCommitted(t *testing.T) {
 // nothing), on a channel of their own: one publishes with the tests' Redis
 // client, two with a client of its own, whose options subscriber edits.
 func nodes(t *testing.T, subscriber func(*redis.Options)) (one, two iam.Store, publisher *redis.Client, channel string) {
-	ctx := context.Background()
 	channel = "warden-test:invalidate:" + rand.Text()
 	publisher = redistest.Client(t)
 	opt, err := redis.ParseURL(redistest.URL())
@@ -132,6 +131,13 @@ func nodes(t *testing.T, subscriber func(*redis.Options)) (one, two iam.Store, p
 	subscriber(opt)
 	client := redis.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
+	st := openStore(t)
+	return redisnotify.Wrap(st, publisher, channel, quiet), redisnotify.Wrap(st, client, channel, quiet), publisher, channel
+}
+
+// openStore opens a SQLite store in a directory of the test's own.
+func openStore(t *testing.T) *sqlstore.Store {
+	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +146,7 @@ func nodes(t *testing.T, subscriber func(*redis.Options)) (one, two iam.Store, p
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return redisnotify.Wrap(st, publisher, channel, quiet), redisnotify.Wrap(st, client, channel, quiet), publisher, channel
+	return st
 }
 
 // subscriberID finds the ID of the connection named name in CLIENT LIST.
@@ -285,14 +291,7 @@ func (p *freezingProxy) freeze() {
 // Notify outside one; the caches' recheck is the fallback.
 func TestARedisDownFailsNoChange(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t)
 	gone := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	t.Cleanup(func() { gone.Close() })
 	node := redisnotify.Wrap(st, gone, "warden-test:invalidate:"+rand.Text(), quiet)
