@@ -27,6 +27,7 @@ type benchConfig struct {
 	scenarios   string
 	connections int
 	duration    time.Duration
+	warmup      time.Duration
 	requests    int64
 	jsonOut     bool
 	hashProbe   time.Duration
@@ -63,7 +64,8 @@ func newBenchCmd() *cobra.Command {
 		Long: `bench drives a running Warden server (start it with --rate-limit 0, or the
 per-credential rate limit answers 429) with a fixed number of keep-alive
 connections, each sending one request after another, for a duration or a
-request count, and reports per scenario the successful requests per second
+request count (after --warmup of unmeasured requests, which fill the
+server's caches), and reports per scenario the successful requests per second
 (also as a percentage of the "ceiling": a storage-free net/http server that
 bench runs in a child process, as the server runs in its own), the exact
 p50/p95/p99/max latencies, the errors, and the server's RSS after it.
@@ -85,6 +87,7 @@ Scenarios: ` + strings.Join(benchScenarios, ", "),
 	f.StringVar(&c.scenarios, "scenarios", strings.Join(benchScenarios, ","), "comma-separated scenarios to run, in this order")
 	f.IntVar(&c.connections, "connections", 32, "concurrent keep-alive connections")
 	f.DurationVar(&c.duration, "duration", 10*time.Second, "how long each scenario runs")
+	f.DurationVar(&c.warmup, "warmup", time.Second, "how long each scenario runs unmeasured first, to fill the server's caches and open the connections (0: none)")
 	f.Int64Var(&c.requests, "requests", 0, "run each scenario for this many requests instead of --duration")
 	f.BoolVar(&c.jsonOut, "json", false, "print one JSON document instead of a table")
 	f.DurationVar(&c.hashProbe, "hash-probe", 3*time.Second, "how long to measure this machine's argon2id rate before login (0: skip)")
@@ -120,6 +123,7 @@ type benchReport struct {
 	Server      string     `json:"server"`
 	Connections int        `json:"connections"`
 	Duration    string     `json:"duration,omitempty"`
+	Warmup      string     `json:"warmup,omitempty"`
 	Requests    int64      `json:"requests_per_scenario,omitempty"`
 	Users       int64      `json:"users,omitempty"`
 	HashRate    float64    `json:"argon2id_hashes_per_second,omitempty"`
@@ -174,10 +178,26 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 	if c.requests < 0 || (c.requests == 0 && c.duration <= 0) {
 		return errors.New("give a positive --duration or --requests")
 	}
+	if c.warmup < 0 {
+		return errors.New("--warmup must not be negative")
+	}
 	target := loadgen.NewTarget(c.server, c.connections)
 	rep := benchReport{Server: c.server, Connections: c.connections, Requests: c.requests}
 	if c.requests == 0 {
 		rep.Duration = c.duration.String()
+	}
+	if c.warmup > 0 {
+		rep.Warmup = c.warmup.String()
+	}
+	// warm runs a scenario for --warmup before it is measured: a server's
+	// first requests fill its caches (a user read once is answered from
+	// memory after), and the targets are about the steady state.
+	warmCfg := loadgen.Config{Connections: c.connections, Duration: c.warmup}
+	warm := func(run func(loadgen.Config) error) error {
+		if c.warmup <= 0 {
+			return nil
+		}
+		return run(warmCfg)
 	}
 	needsServer := slices.ContainsFunc(names, func(n string) bool { return n != "ceiling" })
 	var env *loadgen.Env
@@ -217,7 +237,9 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 		var cpu float64 // CPU seconds the server (or the ceiling's process) used
 		var before loadgen.ProcessStats
 		measured := false // before was read
-		if name != "ceiling" {
+		// start reads the server's counters once warmed up, just before
+		// the measured run.
+		start := func() {
 			var err error
 			before, err = target.ServerStats(ctx)
 			measured = err == nil
@@ -233,6 +255,14 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 				return err
 			}
 			ct := loadgen.NewTarget(cs.URL, c.connections)
+			err = warm(func(wc loadgen.Config) error {
+				_, err := loadgen.Run(ctx, wc, loadgen.CeilingStep(ct))
+				return err
+			})
+			if err != nil {
+				cs.Close()
+				return err
+			}
 			cpu0, cpuErr := cs.CPUSeconds()
 			s, err := loadgen.Run(ctx, cfg, loadgen.CeilingStep(ct))
 			if cpu1, err := cs.CPUSeconds(); err == nil && cpuErr == nil {
@@ -245,6 +275,14 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			ceiling = s.RPS()
 			rows = append(rows, toRow(name, s))
 		case "login-storm":
+			err := warm(func(wc loadgen.Config) error {
+				_, _, err := env.RunLoginStorm(ctx, wc)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			start()
 			w, l, err := env.RunLoginStorm(ctx, cfg)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
@@ -267,6 +305,14 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
+			err = warm(func(wc loadgen.Config) error {
+				_, err := loadgen.Run(ctx, wc, mk)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			start()
 			s, err := loadgen.Run(ctx, cfg, mk)
 			if err != nil {
 				return err
@@ -317,6 +363,9 @@ func printBench(w io.Writer, rep benchReport) {
 		how = fmt.Sprintf("%d requests", rep.Requests)
 	}
 	fmt.Fprintf(w, "server %s, %d connections, %s per scenario", rep.Server, rep.Connections, how)
+	if rep.Warmup != "" {
+		fmt.Fprintf(w, " after %s of warm-up", rep.Warmup)
+	}
 	if rep.Users > 0 {
 		fmt.Fprintf(w, ", %d users", rep.Users)
 	}

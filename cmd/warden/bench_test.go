@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,12 +45,12 @@ func TestBenchRefusesRemoteServers(t *testing.T) {
 // binary, through TestMain) and gives the test its CPUs back.
 func TestBenchCeilingOnly(t *testing.T) {
 	procs := runtime.GOMAXPROCS(0)
-	out, err := benchRun(t, "--scenarios", "ceiling", "--requests", "300", "--connections", "4", "--procs", "1")
+	out, err := benchRun(t, "--scenarios", "ceiling", "--requests", "300", "--connections", "4", "--procs", "1", "--warmup", "50ms")
 	noErr(t, err)
 	if got := runtime.GOMAXPROCS(0); got != procs {
 		t.Errorf("GOMAXPROCS after bench = %d, want %d again", got, procs)
 	}
-	if !strings.Contains(out, "ceiling") || !strings.Contains(out, "p99 ms") {
+	if !strings.Contains(out, "ceiling") || !strings.Contains(out, "p99 ms") || !strings.Contains(out, "after 50ms of warm-up") {
 		t.Fatalf("output:\n%s", out)
 	}
 }
@@ -66,7 +68,7 @@ func TestBenchScenarios(t *testing.T) {
 	noErr(t, os.WriteFile(path, must(json.Marshal(m))(t), 0o600))
 
 	out, err := benchRun(t, "--server", srv.url, "--manifest", path, "--requests", "200", "--connections", "4", "--json",
-		"--hash-probe", "300ms", "--argon2-memory", "1024", "--argon2-time", "1")
+		"--warmup", "100ms", "--hash-probe", "300ms", "--argon2-memory", "1024", "--argon2-time", "1")
 	noErr(t, err)
 	var rep benchReport
 	noErr(t, json.Unmarshal([]byte(out), &rep))
@@ -115,7 +117,7 @@ func TestBenchScenarios(t *testing.T) {
 
 	// The table form.
 	out, err = benchRun(t, "--server", srv.url, "--manifest", path, "--requests", "50", "--connections", "2",
-		"--scenarios", "ceiling,whoami-jwt,search-email")
+		"--warmup", "0", "--scenarios", "ceiling,whoami-jwt,search-email")
 	noErr(t, err)
 	for _, s := range []string{"scenario", "% ceiling", "whoami-jwt", "search-email", "MiB"} {
 		if !strings.Contains(out, s) {
@@ -130,7 +132,7 @@ func TestBenchWithoutManifest(t *testing.T) {
 	srv := startServer(t, "--rate-limit", "0")
 	missing := filepath.Join(t.TempDir(), "none.json")
 	out, err := benchRun(t, "--server", srv.url, "--manifest", missing, "--requests", "50", "--connections", "2",
-		"--scenarios", "whoami-jwt,get-user-apikey", "--bootstrap-users", "5")
+		"--scenarios", "whoami-jwt,get-user-apikey", "--bootstrap-users", "5", "--warmup", "0")
 	noErr(t, err)
 	if !strings.Contains(out, "get-user-apikey") {
 		t.Fatalf("output:\n%s", out)
@@ -147,9 +149,42 @@ func TestBenchRateLimitNote(t *testing.T) {
 	m := must(loadgen.Bootstrap(context.Background(), loadgen.NewTarget(srv.url, 1), 2, 1))(t)
 	path := filepath.Join(t.TempDir(), "m.json")
 	noErr(t, os.WriteFile(path, must(json.Marshal(m))(t), 0o600))
-	out, err := benchRun(t, "--server", srv.url, "--manifest", path, "--requests", "60", "--connections", "2", "--scenarios", "whoami-jwt")
+	out, err := benchRun(t, "--server", srv.url, "--manifest", path, "--requests", "60", "--connections", "2", "--scenarios", "whoami-jwt", "--warmup", "0")
 	noErr(t, err)
 	if !strings.Contains(out, "--rate-limit 0") || !strings.Contains(out, "HTTP 429") {
 		t.Fatalf("no rate-limit note:\n%s", out)
+	}
+}
+
+// TestBenchWarmupIsNotMeasured checks that --warmup sends requests the
+// report leaves out: the server answers more reads than bench counts.
+func TestBenchWarmupIsNotMeasured(t *testing.T) {
+	srv := startServer(t, "--rate-limit", "0")
+	m := must(loadgen.Bootstrap(context.Background(), loadgen.NewTarget(srv.url, 2), 5, 2))(t)
+	path := filepath.Join(t.TempDir(), "m.json")
+	noErr(t, os.WriteFile(path, must(json.Marshal(m))(t), 0o600))
+	reads := func() int {
+		t.Helper()
+		re := regexp.MustCompile(`(?m)^warden_http_requests_total\{method="GET",route="/v1/users/\{id\}",status="200"\} (\d+)$`)
+		got := re.FindStringSubmatch(getRaw(t, srv.url+"/metrics", ""))
+		if got == nil {
+			return 0
+		}
+		return must(strconv.Atoi(got[1]))(t)
+	}
+	before := reads()
+	out, err := benchRun(t, "--server", srv.url, "--manifest", path, "--requests", "20", "--connections", "2",
+		"--scenarios", "get-user-apikey", "--warmup", "300ms", "--json")
+	noErr(t, err)
+	var rep benchReport
+	noErr(t, json.Unmarshal([]byte(out), &rep))
+	if rep.Warmup != "300ms" || len(rep.Scenarios) != 1 || rep.Scenarios[0].Requests != 20 {
+		t.Fatalf("report: warm-up %q, scenarios %+v", rep.Warmup, rep.Scenarios)
+	}
+	if served := reads() - before; served <= 20 {
+		t.Errorf("the server answered %d reads, want the 20 measured and the warm-up's", served)
+	}
+	if _, err := benchRun(t, "--scenarios", "ceiling", "--requests", "1", "--warmup", "-1s"); err == nil || !strings.Contains(err.Error(), "--warmup") {
+		t.Errorf("--warmup -1s: err = %v", err)
 	}
 }
