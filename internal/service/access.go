@@ -28,7 +28,6 @@ type Access struct {
 type snapshot struct {
 	version int64
 	snap    *authz.Snapshot
-	roles   map[string]authz.Role // the custom roles it was compiled with
 }
 
 // snapshotCacheMax bounds the cache; past it, stale entries are swept.
@@ -99,7 +98,7 @@ func (a *Access) snapshotOf(ctx context.Context, p *iam.Principal) (*snapshot, e
 	if err != nil {
 		return nil, err
 	}
-	s = &snapshot{version: v, roles: roles,
+	s = &snapshot{version: v,
 		snap: authz.Compile(toAuthzBindings(bindings), resolver(roles), p.InstanceAdmin)}
 	a.mu.Lock()
 	if len(a.snaps) >= snapshotCacheMax {
