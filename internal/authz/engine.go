@@ -66,8 +66,8 @@ type Snapshot struct {
 	bindings   []Binding
 	grants     []permSet // what each binding grants, by position
 	org        grant
-	workspaces map[iam.ID]*grant
-	projects   map[iam.ID]*grant
+	workspaces map[iam.ID]*grant // nil without a workspace binding
+	projects   map[iam.ID]*grant // nil without a project binding
 }
 
 // grant is what one scope's bindings grant together, and which bindings
@@ -83,10 +83,8 @@ type grant struct {
 // instance.* permissions, which no role pattern ever grants (not even "*").
 func Compile(bindings []Binding, roles func(key string) (Role, bool), instanceAdmin bool) *Snapshot {
 	s := &Snapshot{
-		bindings:   slices.Clone(bindings),
-		grants:     make([]permSet, len(bindings)),
-		workspaces: map[iam.ID]*grant{},
-		projects:   map[iam.ID]*grant{},
+		bindings: slices.Clone(bindings),
+		grants:   make([]permSet, len(bindings)),
 	}
 	if instanceAdmin {
 		s.org.perms = instancePerms
@@ -105,9 +103,9 @@ func Compile(bindings []Binding, roles func(key string) (Role, bool), instanceAd
 		case ScopeOrg:
 			g = &s.org
 		case ScopeWorkspace:
-			g = scopeGrant(s.workspaces, b.Scope.ID)
+			g = scopeGrant(&s.workspaces, b.Scope.ID)
 		case ScopeProject:
-			g = scopeGrant(s.projects, b.Scope.ID)
+			g = scopeGrant(&s.projects, b.Scope.ID)
 		}
 		if g == nil || perms.isEmpty() {
 			continue
@@ -119,16 +117,20 @@ func Compile(bindings []Binding, roles func(key string) (Role, bool), instanceAd
 	return s
 }
 
-// scopeGrant is the grant of workspace or project id, created on first use;
-// nil for the zero ID, which names nothing.
-func scopeGrant(m map[iam.ID]*grant, id iam.ID) *grant {
+// scopeGrant is the grant of workspace or project id in *m, created (with
+// the map) on first use: the caches keep thousands of snapshots, most with
+// org-scope bindings only. nil for the zero ID, which names nothing.
+func scopeGrant(m *map[iam.ID]*grant, id iam.ID) *grant {
 	if id.IsZero() {
 		return nil
 	}
-	g := m[id]
+	g := (*m)[id]
 	if g == nil {
+		if *m == nil {
+			*m = map[iam.ID]*grant{}
+		}
 		g = &grant{}
-		m[id] = g
+		(*m)[id] = g
 	}
 	return g
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"unique"
 
 	"github.com/wardenhq/warden/internal/iam"
 )
@@ -24,6 +25,12 @@ func (q *queries) scanBinding(row interface{ Scan(...any) error }) (*iam.RoleBin
 		return nil, err
 	}
 	b.CreatedAt = fromMicros(created)
+	// The caches keep bindings by the thousand, and the collector visits
+	// each string they hold; these three take a few values each, so every
+	// binding shares one copy of each.
+	b.SubjectType = unique.Make(b.SubjectType).Value()
+	b.Role = unique.Make(b.Role).Value()
+	b.ScopeType = unique.Make(b.ScopeType).Value()
 	return &b, nil
 }
 
