@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +17,7 @@ import (
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/redisnotify"
 	"github.com/wardenhq/warden/internal/redistest"
-	"github.com/wardenhq/warden/internal/store/sqlstore"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -131,22 +130,8 @@ func nodes(t *testing.T, subscriber func(*redis.Options)) (one, two iam.Store, p
 	subscriber(opt)
 	client := redis.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
-	st := openStore(t)
+	st := sqlstoretest.SQLite(t)
 	return redisnotify.Wrap(st, publisher, channel, quiet), redisnotify.Wrap(st, client, channel, quiet), publisher, channel
-}
-
-// openStore opens a SQLite store in a directory of the test's own.
-func openStore(t *testing.T) *sqlstore.Store {
-	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 // subscriberID finds the ID of the connection named name in CLIENT LIST.
@@ -291,7 +276,7 @@ func (p *freezingProxy) freeze() {
 // Notify outside one; the caches' recheck is the fallback.
 func TestARedisDownFailsNoChange(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := sqlstoretest.SQLite(t)
 	gone := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	t.Cleanup(func() { gone.Close() })
 	node := redisnotify.Wrap(st, gone, "warden-test:invalidate:"+rand.Text(), quiet)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // TestAnotherNodesGrantArrivesByPolling: node two caches a snapshot; node
@@ -15,7 +16,7 @@ import (
 // poll sees the organization's new access version, then from the change.
 func TestAnotherNodesGrantArrivesByPolling(t *testing.T) {
 	ctx := context.Background()
-	st := sqliteStore(t)
+	st := sqlstoretest.SQLite(t)
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	key := make([]byte, 32)
 	rand.Read(key)

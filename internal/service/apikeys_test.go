@@ -13,6 +13,7 @@ import (
 	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // countingStore counts the store calls authenticating an API key makes.
@@ -50,7 +51,7 @@ type keyFixture struct {
 func newKeyFixture(t testing.TB) *keyFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &keyFixture{st: &countingStore{Store: sqliteStore(t)}, clock: &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}}
+	f := &keyFixture{st: &countingStore{Store: sqlstoretest.SQLite(t)}, clock: &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}}
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	f.one, f.two = keyNode(t, f.st, f.clock, secret), keyNode(t, f.st, f.clock, secret)

@@ -7,13 +7,14 @@ import (
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // TestCheckFollowsTheUser: a check reads its principal from the user
 // cache, and still answers for the user as they are now: a user whose
 // roles changed is checked with the new ones, a deleted user is not found.
 func TestCheckFollowsTheUser(t *testing.T) {
-	st := sqliteStore(t)
+	st := sqlstoretest.SQLite(t)
 	key := make([]byte, 32)
 	rand.Read(key)
 	svc := node(t, st, &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}, key)

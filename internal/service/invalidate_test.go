@@ -13,6 +13,7 @@ import (
 	"github.com/wardenhq/warden/internal/redistest"
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // readyStore tells when its Listen is listening.
@@ -58,7 +59,7 @@ func TestInvalidationsReachOtherNodesThroughRedis(t *testing.T) {
 func invalidationsReachOtherNodes(t *testing.T, wrap func(iam.Store) iam.Store) {
 	dbURL := pgtest.Schema(t)
 	ctx := context.Background()
-	open := func() iam.Store { return wrap(openStore(t, dbURL, sqlstore.Options{ReadConns: 4})) }
+	open := func() iam.Store { return wrap(sqlstoretest.Open(t, dbURL, sqlstore.Options{ReadConns: 4})) }
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	secret := make([]byte, 32)
 	rand.Read(secret)

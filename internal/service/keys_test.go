@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"github.com/wardenhq/warden/internal/authn"
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
-	"github.com/wardenhq/warden/internal/store/sqlstore"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // fakeClock is a settable clock shared by the nodes of a test.
@@ -28,27 +27,6 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-}
-
-// sqliteStore is a new, migrated SQLite store, closed when the test ends.
-func sqliteStore(t testing.TB) *sqlstore.Store {
-	t.Helper()
-	return openStore(t, filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
-}
-
-// openStore opens and migrates the store at dsn, closed when the test ends.
-func openStore(t testing.TB, dsn string, opts sqlstore.Options) *sqlstore.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, dsn, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 // node is one Warden node's services over a shared store.
@@ -79,7 +57,7 @@ func jwksKeys(t *testing.T, svc *service.Services) int {
 
 func TestSigningKeysRotateAndOldTokensStillVerify(t *testing.T) {
 	ctx := context.Background()
-	st := sqliteStore(t)
+	st := sqlstoretest.SQLite(t)
 	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	key := make([]byte, 32)
 	rand.Read(key)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/wardenhq/warden/internal/service"
 	"github.com/wardenhq/warden/internal/sms"
 	"github.com/wardenhq/warden/internal/store/sqlstore"
+	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // Stack is a running Warden.
@@ -78,14 +78,7 @@ func New(t testing.TB, cfg httpapi.Config, mounts ...Mounter) *Stack {
 func NewWith(t testing.TB, o Options) *Stack {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "warden.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlstoretest.SQLite(t)
 	key := make([]byte, 32)
 	rand.Read(key)
 	sealer, err := authn.NewSealer(key, rand.Reader)
