@@ -37,14 +37,24 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	writeBody(w, status, contentType, buf.Bytes())
 }
 
+// chunkingBuffer is net/http's buffer of an answer's first bytes: a body
+// that fits goes out with a Content-Length net/http computes.
+const chunkingBuffer = 2048
+
 // writeBody sends an encoded body as the whole response.
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", contentType)
+	// The keys are canonical already: assigned, not Set, they skip the
+	// canonicalization.
+	h["Content-Type"] = []string{contentType}
 	// Past 2 KiB net/http would send the body in chunks of its own making;
 	// with the length known it goes out whole, and the client reads it in
-	// one piece.
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	// one piece. A smaller body is still whole in net/http's buffer when the
+	// handler returns, and net/http writes its length without the two
+	// allocations of a header value.
+	if len(body) > chunkingBuffer {
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	}
 	w.WriteHeader(status)
 	w.Write(body)
 }

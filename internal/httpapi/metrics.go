@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +35,42 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(method, route, statusLabel(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
+}
+
+// routeMetrics are one route's series, looked up in the vectors once each
+// rather than at every request (hashing the label values took ~0.4 µs of a
+// request that costs the server ~25). A series is made on its first
+// request, as observe makes it, so /metrics lists no route never served.
+type routeMetrics struct {
+	m             *metrics
+	method, route string
+	duration      atomic.Pointer[prometheus.Observer]
+	counts        sync.Map // status (int) → prometheus.Counter
+}
+
+func (m *metrics) route(method, route string) *routeMetrics {
+	return &routeMetrics{m: m, method: method, route: route}
+}
+
+// observe records a request of method (a GET route also serves HEAD, whose
+// series are looked up each time).
+func (rm *routeMetrics) observe(method string, status int, d time.Duration) {
+	if method != rm.method {
+		rm.m.observe(method, rm.route, status, d)
+		return
+	}
+	c, ok := rm.counts.Load(status)
+	if !ok {
+		c, _ = rm.counts.LoadOrStore(status, rm.m.requests.WithLabelValues(method, rm.route, statusLabel(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	o := rm.duration.Load()
+	if o == nil {
+		h := rm.m.duration.WithLabelValues(method, rm.route)
+		o = &h
+		rm.duration.Store(o)
+	}
+	(*o).Observe(d.Seconds())
 }
 
 // statusLabels are the status codes as label values, made once:

@@ -23,6 +23,7 @@ const statusClientClosed = 499
 // the request description, authentication, error rendering, metrics and a
 // log line.
 func (s *Server) wrap(rt Route) http.Handler {
+	series := s.metrics.route(rt.Method, rt.Path)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -37,7 +38,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				}
 			}
 			elapsed := time.Since(start)
-			s.metrics.observe(r.Method, rt.Path, rec.status, elapsed)
+			series.observe(r.Method, rec.status, elapsed)
 			if s.log.Enabled(r.Context(), slog.LevelDebug) { // else the arguments would still be boxed
 				s.log.DebugContext(r.Context(), "request", "method", r.Method, "route", rt.Path, "status", rec.status, "duration", elapsed)
 			}

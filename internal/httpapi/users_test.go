@@ -258,7 +258,8 @@ func TestUsersListedInTurn(t *testing.T) {
 }
 
 // TestUsersListSentWhole: a page of users, far past net/http's 2 KiB
-// chunking buffer, goes out with its Content-Length, not in chunks.
+// chunking buffer, goes out with its Content-Length, not in chunks; a
+// small answer has one too.
 func TestUsersListSentWhole(t *testing.T) {
 	t.Parallel()
 	a := newTestAPI(t)
@@ -273,6 +274,11 @@ func TestUsersListSentWhole(t *testing.T) {
 	}
 	if got := r.header.Get("Content-Length"); got != strconv.Itoa(len(r.body)) {
 		t.Errorf("Content-Length %q for a body of %d bytes (sent in chunks?)", got, len(r.body))
+	}
+	// A small answer carries the length net/http computes.
+	r = a.do(t, req{method: "GET", path: "/v1/users/" + admin.id, token: admin.token}).want(t, 200)
+	if got := r.header.Get("Content-Length"); len(r.body) >= 2048 || got != strconv.Itoa(len(r.body)) {
+		t.Errorf("Content-Length %q for a body of %d bytes", got, len(r.body))
 	}
 }
 

@@ -10,7 +10,9 @@ const (
 	KindServiceAccount PrincipalKind = "service_account"
 )
 
-// Principal is the authenticated caller of a request.
+// Principal is the authenticated caller of a request. Its slices may be
+// shared with a credential cache and other requests: read them, never
+// change them in place.
 type Principal struct {
 	Kind         PrincipalKind
 	ID           ID // the user or service account

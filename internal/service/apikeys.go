@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -453,12 +454,7 @@ func (s *APIKeys) authenticate(ctx context.Context, token string) (*iam.Principa
 			s.env.Log.Warn("cannot record API key use", "key", id, "err", err)
 		}
 	}
-	p := e.principal // a copy: callers may not change the cached one
-	p.Roles = append([]string(nil), e.principal.Roles...)
-	p.Permissions = append([]string(nil), e.principal.Permissions...)
-	if len(p.Permissions) == 0 {
-		p.Permissions = nil
-	}
+	p := e.principal // a copy; its slices are shared, read-only (see iam.Principal)
 	return &p, nil
 }
 
@@ -508,7 +504,10 @@ func (s *APIKeys) lookup(ctx context.Context, id iam.ID, now time.Time) (*cached
 		e.sources = []netip.Prefix{{}} // unparsable sources allow nothing
 	}
 	e.principal = iam.Principal{Kind: k.PrincipalKind, ID: k.PrincipalID, OrgID: k.OrgID, Credential: "api_key",
-		CredentialID: k.ID, Permissions: k.Permissions}
+		CredentialID: k.ID}
+	if len(k.Permissions) > 0 {
+		e.principal.Permissions = slices.Clip(k.Permissions)
+	}
 	switch k.PrincipalKind {
 	case iam.KindServiceAccount:
 		sa, err := s.env.Store.GetServiceAccount(ctx, k.OrgID, k.PrincipalID)
@@ -528,7 +527,10 @@ func (s *APIKeys) lookup(ctx context.Context, id iam.ID, now time.Time) (*cached
 			return nil, err
 		}
 		e.disabled, e.principal.Name = u.Disabled, loginName(u)
-		e.principal.Roles, e.principal.InstanceAdmin = orgRoles(u.Roles), u.InstanceAdmin
+		if roles := orgRoles(u.Roles); len(roles) > 0 {
+			e.principal.Roles = slices.Clip(roles)
+		}
+		e.principal.InstanceAdmin = u.InstanceAdmin
 	}
 	return s.cache.put(e, now), nil
 }
