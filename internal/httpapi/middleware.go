@@ -43,7 +43,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 				s.log.DebugContext(r.Context(), "request", "method", r.Method, "route", rt.Path, "status", rec.status, "duration", elapsed)
 			}
 		}()
-		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+		if r.Body != http.NoBody { // net/http's body of a request that has none: nothing to limit
+			r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+		}
 		ctx := iam.WithRequest(r.Context(), iam.Request{IP: s.clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})
 		var p *iam.Principal
 		if !rt.Public {
