@@ -27,6 +27,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec.Header()["Date"] = dateHeader(start)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {

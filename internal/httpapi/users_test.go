@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wardenhq/warden/internal/httpapi"
 )
@@ -259,7 +261,7 @@ func TestUsersListedInTurn(t *testing.T) {
 
 // TestUsersListSentWhole: a page of users, far past net/http's 2 KiB
 // chunking buffer, goes out with its Content-Length, not in chunks; a
-// small answer has one too.
+// small answer has one too, and a Date.
 func TestUsersListSentWhole(t *testing.T) {
 	t.Parallel()
 	a := newTestAPI(t)
@@ -279,6 +281,12 @@ func TestUsersListSentWhole(t *testing.T) {
 	r = a.do(t, req{method: "GET", path: "/v1/users/" + admin.id, token: admin.token}).want(t, 200)
 	if got := r.header.Get("Content-Length"); len(r.body) >= 2048 || got != strconv.Itoa(len(r.body)) {
 		t.Errorf("Content-Length %q for a body of %d bytes", got, len(r.body))
+	}
+	// And one Date, of now (set by the server, see dateHeader).
+	if d := r.header.Values("Date"); len(d) != 1 {
+		t.Errorf("Date headers %q", d)
+	} else if at, err := http.ParseTime(d[0]); err != nil || time.Since(at).Abs() > time.Minute {
+		t.Errorf("Date %q: %v", d[0], err)
 	}
 }
 
