@@ -17,17 +17,14 @@ import (
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/lograte"
+	"github.com/wardenhq/warden/internal/reconnect"
 )
 
 // Timing of the subscriber. A subscription silent for pingEvery is pinged;
 // one whose ping goes unanswered for another pingEvery is taken for dead
 // (a peer gone without a word leaves the read waiting for ever) and opened
-// again. Reconnections back off from backoffMin to backoffMax.
-var (
-	pingEvery  = 30 * time.Second
-	backoffMin = 100 * time.Millisecond
-	backoffMax = 30 * time.Second
-)
+// again, after the pause of package reconnect.
+var pingEvery = 30 * time.Second
 
 // publishTimeout bounds the publishing of a committed transaction's
 // invalidations: the request waits for it, and a Redis that does not
@@ -104,23 +101,9 @@ func (s *store) publish(ctx context.Context, invs []iam.Invalidation) {
 // fn with iam.InvalidateAll: what was published meanwhile is lost.
 // Malformed messages are logged and skipped.
 func (s *store) Listen(ctx context.Context, fn func(iam.Invalidation)) error {
-	backoff := backoffMin
-	for {
-		subscribed, err := s.listenOnce(ctx, fn)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if subscribed {
-			backoff = backoffMin
-		}
-		s.log.Warn("invalidation subscriber lost its Redis connection; reconnecting", "err", err, "in", backoff)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, backoffMax)
-	}
+	reconnect.Loop(ctx, s.log, "invalidation subscriber lost its Redis connection; reconnecting",
+		func(ctx context.Context) (bool, error) { return s.listenOnce(ctx, fn) })
+	return nil
 }
 
 // listenOnce receives on one subscription until it fails or ctx ends; it

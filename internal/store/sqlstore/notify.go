@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/wardenhq/warden/internal/iam"
+	"github.com/wardenhq/warden/internal/reconnect"
 )
 
 // notifyChannel is the PostgreSQL channel invalidations travel on. Channels
@@ -15,12 +16,6 @@ import (
 // database hear each other, which costs nothing but a cache miss (IDs are
 // random, so another instance's never match).
 const notifyChannel = "warden_invalidate"
-
-// Listen back-off bounds between reconnection attempts.
-const (
-	listenBackoffMin = 100 * time.Millisecond
-	listenBackoffMax = 30 * time.Second
-)
 
 // Notify sends inv on PostgreSQL with pg_notify, which a transaction
 // delivers only when it commits (outside one, at once). SQLite serves one
@@ -52,23 +47,9 @@ func (s *Store) Listen(ctx context.Context, fn func(iam.Invalidation)) error {
 		<-ctx.Done()
 		return nil
 	}
-	backoff := listenBackoffMin
-	for {
-		connected, err := s.listenOnce(ctx, fn)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if connected {
-			backoff = listenBackoffMin
-		}
-		s.log.Warn("invalidation listener lost its connection; reconnecting", "err", err, "in", backoff)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, listenBackoffMax)
-	}
+	reconnect.Loop(ctx, s.log, "invalidation listener lost its connection; reconnecting",
+		func(ctx context.Context) (bool, error) { return s.listenOnce(ctx, fn) })
+	return nil
 }
 
 // listenOnce listens on one connection until it fails or ctx ends; it
