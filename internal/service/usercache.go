@@ -21,8 +21,9 @@ const userCacheMax = 10_000
 // the one change that does not, a login's last_login_at, forgets the entry
 // here and, through InvalidateUser, on the other nodes.
 type userCache struct {
-	m    *cache.Map[iam.ID, *cachedUser]
-	revs atomic.Uint64
+	m      *cache.Map[iam.ID, *cachedUser]
+	emails *cache.Map[emailKey, iam.ID] // who exact email lookups found: see Env.listByEmail
+	revs   atomic.Uint64
 }
 
 // cachedUser is replaced, never changed in place: what get hands out stays
@@ -35,7 +36,7 @@ type cachedUser struct {
 }
 
 func newUserCache() *userCache {
-	return &userCache{m: cache.New[iam.ID, *cachedUser](userCacheMax)}
+	return &userCache{m: cache.New[iam.ID, *cachedUser](userCacheMax), emails: cache.New[emailKey, iam.ID](userCacheMax)}
 }
 
 // get returns user id of org as cached at version v.
@@ -59,8 +60,11 @@ func (c *userCache) put(u *iam.User, access []*WorkspaceAccess, v int64) *cached
 // forget drops user id.
 func (c *userCache) forget(id iam.ID) { c.m.Delete(id) }
 
-// clear drops every user.
-func (c *userCache) clear() { c.m.Clear() }
+// clear drops every user and email lookup.
+func (c *userCache) clear() {
+	c.m.Clear()
+	c.emails.Clear()
+}
 
 // detail is e's user and access, shared: see UserDetail.
 func (e *cachedUser) detail() *UserDetail {

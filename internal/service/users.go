@@ -194,6 +194,9 @@ func (s *Users) List(ctx context.Context, f iam.UserFilter) ([]*iam.User, error)
 	if err != nil {
 		return nil, err
 	}
+	if byEmail(f) {
+		return s.env.listByEmail(ctx, p.OrgID, f)
+	}
 	users, err := s.env.Store.ListUsers(ctx, p.OrgID, f)
 	for _, u := range users {
 		u.Roles = orgRoles(u.Roles)
