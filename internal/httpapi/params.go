@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,8 +29,9 @@ func badParam(name, msg string) error {
 
 // query reads typed query parameters, remembering the first error.
 type query struct {
-	r   *http.Request
-	err error
+	r    *http.Request
+	err  error
+	vals url.Values // parsed on first use: URL.Query parses the whole string each call
 }
 
 func (q *query) fail(name, msg string) {
@@ -38,7 +40,12 @@ func (q *query) fail(name, msg string) {
 	}
 }
 
-func (q *query) str(name string) string { return q.r.URL.Query().Get(name) }
+func (q *query) str(name string) string {
+	if q.vals == nil {
+		q.vals = q.r.URL.Query()
+	}
+	return q.vals.Get(name)
+}
 
 // bool reads an optional true/false parameter.
 func (q *query) bool(name string) bool {
