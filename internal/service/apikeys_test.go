@@ -19,7 +19,7 @@ import (
 // countingStore counts the store calls authenticating an API key makes.
 type countingStore struct {
 	iam.Store
-	finds, users, touches atomic.Int64
+	finds, users, touches, lists atomic.Int64
 }
 
 func (s *countingStore) FindAPIKey(ctx context.Context, id iam.ID) (*iam.APIKey, error) {
@@ -30,6 +30,11 @@ func (s *countingStore) FindAPIKey(ctx context.Context, id iam.ID) (*iam.APIKey,
 func (s *countingStore) GetUser(ctx context.Context, org, id iam.ID) (*iam.User, error) {
 	s.users.Add(1)
 	return s.Store.GetUser(ctx, org, id)
+}
+
+func (s *countingStore) ListUsers(ctx context.Context, org iam.ID, f iam.UserFilter) ([]*iam.User, error) {
+	s.lists.Add(1)
+	return s.Store.ListUsers(ctx, org, f)
 }
 
 func (s *countingStore) TouchAPIKey(ctx context.Context, org, id iam.ID, at time.Time, from string) error {

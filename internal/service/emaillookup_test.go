@@ -95,3 +95,43 @@ func TestEmailLookupHandsOutItsOwnCopy(t *testing.T) {
 		users[0].Roles[0] = "admin"
 	}
 }
+
+// TestEmailLookupHitsReadNothing: once a lookup has found its user, the
+// same lookup reads nothing from the store while nothing changes.
+func TestEmailLookupHitsReadNothing(t *testing.T) {
+	f := newKeyFixture(t)
+	lookup := iam.UserFilter{Email: "Ada@Example.com"}
+	if users, err := f.one.Users.List(f.admin, lookup); err != nil || len(users) != 1 {
+		t.Fatalf("%v, %v", users, err)
+	}
+	lists, users := f.st.lists.Load(), f.st.users.Load()
+	for range 100 {
+		if found, err := f.one.Users.List(f.admin, lookup); err != nil || len(found) != 1 || found[0].Email != "ada@example.com" {
+			t.Fatalf("%v, %v", found, err)
+		}
+	}
+	if f.st.lists.Load() != lists || f.st.users.Load() != users {
+		t.Fatalf("repeated lookups went to the store: %d lists, %d user reads", f.st.lists.Load()-lists, f.st.users.Load()-users)
+	}
+}
+
+// BenchmarkLookupByEmail is GET /v1/users?email= through the service once
+// the lookup is remembered: the permission check, the remembered user and
+// the copy handed out.
+func BenchmarkLookupByEmail(b *testing.B) {
+	f := newKeyFixture(b)
+	lookup := iam.UserFilter{Email: "ada@example.com"}
+	if _, err := f.one.Users.List(f.admin, lookup); err != nil {
+		b.Fatal(err)
+	}
+	lists := f.st.lists.Load()
+	b.ReportAllocs()
+	for b.Loop() {
+		if users, err := f.one.Users.List(f.admin, lookup); err != nil || len(users) != 1 {
+			b.Fatalf("%v, %v", users, err)
+		}
+	}
+	if n := f.st.lists.Load() - lists; n != 0 {
+		b.Fatalf("%d lookups went to the store", n)
+	}
+}
