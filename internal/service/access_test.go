@@ -2,13 +2,11 @@ package service_test
 
 import (
 	"context"
-	"crypto/rand"
 	"testing"
 	"time"
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
-	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // TestAnotherNodesGrantArrivesByPolling: node two caches a snapshot; node
@@ -16,12 +14,7 @@ import (
 // poll sees the organization's new access version, then from the change.
 func TestAnotherNodesGrantArrivesByPolling(t *testing.T) {
 	ctx := context.Background()
-	st := sqlstoretest.SQLite(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
-	key := make([]byte, 32)
-	rand.Read(key)
-	one, two := node(t, st, clock, key), node(t, st, clock, key)
-
+	one, two := twoNodes(t)
 	asAdmin, org, uma := orgWithReader(t, one)
 	mayCreate := func() bool {
 		t.Helper()

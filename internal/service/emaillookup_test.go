@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"crypto/rand"
 	"reflect"
 	"slices"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/wardenhq/warden/internal/iam"
 	"github.com/wardenhq/warden/internal/service"
-	"github.com/wardenhq/warden/internal/store/sqlstore/sqlstoretest"
 )
 
 // TestEmailLookupsFollowOtherNodes: node two answers a repeated lookup by
@@ -19,11 +17,7 @@ import (
 // is not remembered.
 func TestEmailLookupsFollowOtherNodes(t *testing.T) {
 	ctx := context.Background()
-	st := sqlstoretest.SQLite(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}
-	key := make([]byte, 32)
-	rand.Read(key)
-	one, two := node(t, st, clock, key), node(t, st, clock, key)
+	one, two := twoNodes(t)
 	asAdmin, _, uma := orgWithReader(t, one)
 
 	lookup := func(email string) []*iam.User {
@@ -73,11 +67,7 @@ func TestEmailLookupsFollowOtherNodes(t *testing.T) {
 // store's did, every field, and its caller may change it without changing
 // the next answer.
 func TestEmailLookupHandsOutItsOwnCopy(t *testing.T) {
-	st := sqlstoretest.SQLite(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}
-	key := make([]byte, 32)
-	rand.Read(key)
-	svc := node(t, st, clock, key)
+	svc, _ := twoNodes(t)
 	asAdmin, _, uma := orgWithReader(t, svc)
 	var first iam.User
 	for i := range 3 {

@@ -29,6 +29,17 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// twoNodes is two nodes over one new SQLite store, with one clock and one
+// sealing key.
+func twoNodes(t *testing.T) (one, two *service.Services) {
+	t.Helper()
+	st := sqlstoretest.SQLite(t)
+	clock := &fakeClock{t: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}
+	key := make([]byte, 32)
+	rand.Read(key)
+	return node(t, st, clock, key), node(t, st, clock, key)
+}
+
 // node is one Warden node's services over a shared store.
 func node(t *testing.T, st iam.Store, clock *fakeClock, key []byte) *service.Services {
 	t.Helper()
