@@ -46,9 +46,7 @@ func (q *queries) searchUsers(ctx context.Context, where string, args []any, tex
 		return nil, translate(err, "users")
 	}
 	var found int
-	users, err := collect(rows, func(row interface{ Scan(...any) error }) (*iam.User, error) {
-		return q.scanUserAnd(row, &found)
-	}, "users")
+	users, err := collect(rows, q.userScanner(&found), "users")
 	switch {
 	case err != nil:
 		return nil, err

@@ -64,40 +64,48 @@ func (q *queries) userColsOwn() string {
 }
 
 func (q *queries) scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
-	return q.scanUserAnd(row)
+	return q.userScanner()(row)
 }
 
-// scanUserAnd is scanUser for a select list with more columns after the
-// user's, read into extra.
-func (q *queries) scanUserAnd(row interface{ Scan(...any) error }, extra ...any) (*iam.User, error) {
-	r := new(userScan)
-	u := &r.u
-	dest := r.own(append(r.dest[:0], idScan{&u.ID}, q.orgScan(&u.OrgID)), q.joinsTexts())
-	if err := row.Scan(append(dest, extra...)...); err != nil {
-		return nil, err
-	}
-	return r.user()
-}
-
-// scanOrgUser reads a user of organization org from userColsOwn after the
-// ID.
-func (q *queries) scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
-	joined := q.joinsTexts()
+// userScanner reads users from userCols, with extra read into after each
+// user's columns. It keeps one set of stored forms for all the rows it
+// reads, so a page allocates only its users: the forms would otherwise
+// triple what each user costs, and stay alive with it (in the caches too).
+func (q *queries) userScanner(extra ...any) func(row interface{ Scan(...any) error }) (*iam.User, error) {
+	r, joined := new(userScan), q.joinsTexts()
 	return func(row interface{ Scan(...any) error }) (*iam.User, error) {
-		r := new(userScan)
-		r.u.OrgID = org
-		if err := row.Scan(r.own(append(r.dest[:0], idScan{&r.u.ID}), joined)...); err != nil {
+		u := new(iam.User)
+		dest := r.own(append(r.dest[:0], idScan{&u.ID}, q.orgScan(&u.OrgID)), joined)
+		if err := row.Scan(append(dest, extra...)...); err != nil {
 			return nil, err
 		}
-		return r.user()
+		if err := r.fill(u); err != nil {
+			return nil, err
+		}
+		return u, nil
 	}
 }
 
-// userScan is a user being scanned, with the stored forms Scan writes into:
-// one allocation, where each would otherwise escape on its own through
-// Scan's arguments.
+// scanOrgUser reads users of organization org from userColsOwn after the
+// ID, like userScanner.
+func (q *queries) scanOrgUser(org iam.ID) func(row interface{ Scan(...any) error }) (*iam.User, error) {
+	r, joined := new(userScan), q.joinsTexts()
+	return func(row interface{ Scan(...any) error }) (*iam.User, error) {
+		u := &iam.User{OrgID: org}
+		if err := row.Scan(r.own(append(r.dest[:0], idScan{&u.ID}), joined)...); err != nil {
+			return nil, err
+		}
+		if err := r.fill(u); err != nil {
+			return nil, err
+		}
+		return u, nil
+	}
+}
+
+// userScan holds the stored forms of a user that Scan writes into: one
+// allocation, where each would otherwise escape on its own through Scan's
+// arguments, reused from row to row.
 type userScan struct {
-	u iam.User
 	// ints are userInts as the driver gives them: database/sql fills an
 	// *int64 through reflection, an *any by a copy.
 	ints   [userIntCount]any
@@ -121,22 +129,21 @@ func (r *userScan) own(dest []any, joined bool) []any {
 	return dest
 }
 
-// user is the scanned user, from its stored forms.
-func (r *userScan) user() (*iam.User, error) {
+// fill sets u's fields from the stored forms of the row just scanned.
+func (r *userScan) fill(u *iam.User) error {
 	if r.joined != "" {
 		rest := r.joined
 		for i := range r.texts[:userTextCount-1] {
 			var ok bool
 			if r.texts[i], rest, ok = strings.Cut(rest, "\x00"); !ok {
-				return nil, errJoinedTexts
+				return errJoinedTexts
 			}
 		}
 		if strings.Contains(rest, "\x00") {
-			return nil, errJoinedTexts // a NUL in a text would shift the rest
+			return errJoinedTexts // a NUL in a text would shift the rest
 		}
 		r.texts[userTextCount-1] = rest
 	}
-	u := &r.u
 	var ints [userIntCount]int64
 	for i, v := range r.ints {
 		switch v := v.(type) {
@@ -148,7 +155,7 @@ func (r *userScan) user() (*iam.User, error) {
 			}
 		case nil: // last_login_at, the one nullable column
 		default:
-			return nil, errStoredInt
+			return errStoredInt
 		}
 	}
 	u.Seq, u.Disabled, u.InstanceAdmin, u.Version = ints[0], ints[1] != 0, ints[2] != 0, ints[3]
@@ -164,7 +171,7 @@ func (r *userScan) user() (*iam.User, error) {
 		u.Roles = strings.Split(roles, ",")
 		slices.Sort(u.Roles) // PostgreSQL's collation may order them otherwise
 	}
-	return u, nil
+	return nil
 }
 
 // userArgs are the stored forms of a user's mutable fields on dialect, in
@@ -239,7 +246,7 @@ func (q *queries) FindUsersByLogin(ctx context.Context, login string, n int) ([]
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, q.scanUser, "users")
+	return collect(rows, q.userScanner(), "users")
 }
 
 // UpdateUser writes u if nobody changed it since it was read (Version).
@@ -305,7 +312,7 @@ func (q *queries) listUsers(ctx context.Context, where string, args []any) ([]*i
 	if err != nil {
 		return nil, translate(err, "users")
 	}
-	return collect(rows, q.scanUser, "users")
+	return collect(rows, q.userScanner(), "users")
 }
 
 // listPage is a plain page: the next users by ID.
