@@ -46,7 +46,7 @@ const (
 // joinsTexts reports whether this engine returns a user's texts joined.
 func (q *queries) joinsTexts() bool { return q.s.dialect == "sqlite" }
 
-// userCols is the select list scanUser reads.
+// userCols is the select list userScanner reads.
 func (q *queries) userCols() string {
 	if q.joinsTexts() {
 		return `id, org_id, ` + userColsOwnJoined
@@ -61,10 +61,6 @@ func (q *queries) userColsOwn() string {
 		return userColsOwnJoined
 	}
 	return userColsOwnApart
-}
-
-func (q *queries) scanUser(row interface{ Scan(...any) error }) (*iam.User, error) {
-	return q.userScanner()(row)
 }
 
 // userScanner reads users from userCols, with extra read into after each
@@ -231,7 +227,7 @@ func (q *queries) CreateUser(ctx context.Context, u *iam.User) error {
 }
 
 func (q *queries) GetUser(ctx context.Context, orgID, id iam.ID) (*iam.User, error) {
-	u, err := q.scanUser(q.r.QueryRowContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE org_id = $1 AND id = $2`,
+	u, err := q.userScanner()(q.r.QueryRowContext(ctx, `SELECT `+q.userCols()+` FROM users WHERE org_id = $1 AND id = $2`,
 		q.org(ctx, orgID), idArg(id)))
 	if err != nil {
 		return nil, translate(err, "user")
