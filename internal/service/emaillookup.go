@@ -38,12 +38,9 @@ func (e *Env) listByEmail(ctx context.Context, org iam.ID, f iam.UserFilter) ([]
 		// Gone, or their email changed: the store tells who has it now.
 	}
 	v := e.access.version(org) // read before the store: a change meanwhile leaves the cached user stale, not wrong
-	users, err := e.Store.ListUsers(ctx, org, f)
+	users, err := e.listUsers(ctx, org, f)
 	if err != nil {
 		return nil, err
-	}
-	for _, u := range users {
-		u.Roles = orgRoles(u.Roles)
 	}
 	if len(users) == 1 {
 		u := users[0]

@@ -197,7 +197,12 @@ func (s *Users) List(ctx context.Context, f iam.UserFilter) ([]*iam.User, error)
 	if byEmail(f) {
 		return s.env.listByEmail(ctx, p.OrgID, f)
 	}
-	users, err := s.env.Store.ListUsers(ctx, p.OrgID, f)
+	return s.env.listUsers(ctx, p.OrgID, f)
+}
+
+// listUsers is the store's page of org's users, each with its org roles.
+func (e *Env) listUsers(ctx context.Context, org iam.ID, f iam.UserFilter) ([]*iam.User, error) {
+	users, err := e.Store.ListUsers(ctx, org, f)
 	for _, u := range users {
 		u.Roles = orgRoles(u.Roles)
 	}
