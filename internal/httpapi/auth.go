@@ -114,7 +114,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
 	if key.IsZero() {
 		key = who.ServiceAccountID
 	}
-	if c, ok := s.whoamis.Get(key); ok && sameWhoAmI(&c.who, who) {
+	if c, ok := s.whoamis.Get(key); ok && sameWhoAmI(&c.who, &who) {
 		writeBody(w, http.StatusOK, typeJSON, c.body)
 		return nil
 	}
@@ -122,14 +122,14 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
 	if roles == nil {
 		roles = []string{}
 	}
-	body, err := json.Marshal(whoamiResponse{OrganizationIDs: who.OrganizationIDs, Issuer: who.Issuer,
+	body, err := json.Marshal(whoamiResponse{OrganizationIDs: []iam.ID{who.OrgID}, Issuer: who.Issuer,
 		InternalUserID: optionalID(who.InternalUserID), ServiceAccountID: optionalID(who.ServiceAccountID),
 		Username: who.Username, FirstName: who.FirstName, LastName: who.LastName, Email: who.Email, Roles: roles})
 	if err != nil {
 		return err
 	}
 	body = append(body, '\n') // as writeJSON's encoder ends every body
-	s.whoamis.Put(key, renderedWhoAmI{who: *who, body: body})
+	s.whoamis.Put(key, renderedWhoAmI{who: who, body: body})
 	writeBody(w, http.StatusOK, typeJSON, body)
 	return nil
 }
@@ -137,7 +137,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
 func sameWhoAmI(a, b *service.WhoAmI) bool {
 	return a.Issuer == b.Issuer && a.InternalUserID == b.InternalUserID && a.ServiceAccountID == b.ServiceAccountID &&
 		a.Username == b.Username && a.FirstName == b.FirstName && a.LastName == b.LastName && a.Email == b.Email &&
-		slices.Equal(a.OrganizationIDs, b.OrganizationIDs) && slices.Equal(a.Roles, b.Roles)
+		a.OrgID == b.OrgID && slices.Equal(a.Roles, b.Roles)
 }
 
 func optionalID(id iam.ID) *iam.ID {

@@ -46,7 +46,7 @@ func writeBody(w http.ResponseWriter, status int, contentType string, body []byt
 	h := w.Header()
 	// The keys are canonical already: assigned, not Set, they skip the
 	// canonicalization.
-	h["Content-Type"] = []string{contentType}
+	h["Content-Type"] = contentTypeValue(contentType)
 	// Past 2 KiB net/http would send the body in chunks of its own making;
 	// with the length known it goes out whole, and the client reads it in
 	// one piece. A smaller body is still whole in net/http's buffer when the
@@ -57,6 +57,18 @@ func writeBody(w http.ResponseWriter, status int, contentType string, body []byt
 	}
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// jsonTypeValue is the header value of most answers, made once: net/http
+// copies a handler's header values before it writes them, so one slice
+// serves every answer.
+var jsonTypeValue = []string{typeJSON}
+
+func contentTypeValue(t string) []string {
+	if t == typeJSON {
+		return jsonTypeValue
+	}
+	return []string{t}
 }
 
 // mediaType is the request's content type without parameters.

@@ -10,9 +10,9 @@ const (
 	KindServiceAccount PrincipalKind = "service_account"
 )
 
-// Principal is the authenticated caller of a request. Its slices may be
-// shared with a credential cache and other requests: read them, never
-// change them in place.
+// Principal is the authenticated caller of a request. It may be shared
+// with a credential cache and other requests, slices and all: read it,
+// never change it in place.
 type Principal struct {
 	Kind         PrincipalKind
 	ID           ID // the user or service account

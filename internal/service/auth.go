@@ -335,7 +335,7 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, 
 	if s.UserID != c.Subject {
 		return nil, iam.E(iam.Unauthenticated, "invalid_token", "the token does not match its session")
 	}
-	u, err := a.sessionUser(ctx, s)
+	u, p, err := a.sessionUser(ctx, s)
 	if iam.IsKind(err, iam.NotFound) {
 		return nil, iam.E(iam.Unauthenticated, "invalid_token", "the user of this token no longer exists")
 	}
@@ -345,25 +345,24 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*iam.Principal, 
 	if u.Disabled {
 		return nil, iam.E(iam.Unauthenticated, "account_disabled", "this account is disabled")
 	}
-	return &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: u.OrgID, SessionID: s.ID, Credential: "session",
-		Roles: orgRoles(u.Roles), InstanceAdmin: u.InstanceAdmin, Name: loginName(u)}, nil
+	return p, nil // shared with the session cache: see iam.Principal
 }
 
-// sessionUser returns the user of session s, shared and read-only, from
-// the session cache while the organization's access version is the one it
-// was read at (any change to a user or its roles bumps it), else from the
-// store.
-func (a *Auth) sessionUser(ctx context.Context, s *iam.Session) (*iam.User, error) {
+// sessionUser returns the user of session s and the principal the session
+// stands for, shared and read-only: from the session cache while the
+// organization's access version is the one they were read at (any change
+// to a user or its roles bumps it), else from the store.
+func (a *Auth) sessionUser(ctx context.Context, s *iam.Session) (*iam.User, *iam.Principal, error) {
 	v := a.env.access.version(s.OrgID) // read before loading: a change meanwhile leaves it stale, not wrong
-	if u := a.sessions.user(s.ID, v); u != nil {
-		return u, nil
+	if u, p := a.sessions.user(s.ID, v); u != nil {
+		return u, p, nil
 	}
 	u, err := a.env.Store.GetUser(ctx, s.OrgID, s.UserID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	a.sessions.putUser(s.ID, u, v)
-	return u, nil
+	u, p := a.sessions.putUser(s, u, v)
+	return u, p, nil
 }
 
 // session returns an active session, from the cache when it is fresh.
@@ -399,7 +398,7 @@ func (a *Auth) session(ctx context.Context, orgID, id iam.ID, now time.Time) (*i
 
 // WhoAmI describes the caller.
 type WhoAmI struct {
-	OrganizationIDs  []iam.ID
+	OrgID            iam.ID
 	Issuer           string
 	InternalUserID   iam.ID
 	ServiceAccountID iam.ID
@@ -410,13 +409,14 @@ type WhoAmI struct {
 	Roles            []string
 }
 
-// WhoAmI describes the calling principal.
-func (a *Auth) WhoAmI(ctx context.Context) (*WhoAmI, error) {
+// WhoAmI describes the calling principal: a value, as whoami is among the
+// most frequent requests and its answer is usually cached already.
+func (a *Auth) WhoAmI(ctx context.Context) (WhoAmI, error) {
 	p := iam.PrincipalFrom(ctx)
 	if p == nil {
-		return nil, errUnauthenticated
+		return WhoAmI{}, errUnauthenticated
 	}
-	w := &WhoAmI{OrganizationIDs: []iam.ID{p.OrgID}, Issuer: a.cfg.Issuer, Roles: p.Roles}
+	w := WhoAmI{OrgID: p.OrgID, Issuer: a.cfg.Issuer, Roles: p.Roles}
 	if p.Kind != iam.KindUser {
 		w.ServiceAccountID, w.Username = p.ID, p.Name
 		return w, nil
@@ -424,7 +424,7 @@ func (a *Auth) WhoAmI(ctx context.Context) (*WhoAmI, error) {
 	var u *iam.User
 	var err error
 	if !p.SessionID.IsZero() {
-		u, err = a.sessionUser(ctx, &iam.Session{ID: p.SessionID, OrgID: p.OrgID, UserID: p.ID})
+		u, _, err = a.sessionUser(ctx, &iam.Session{ID: p.SessionID, OrgID: p.OrgID, UserID: p.ID})
 	} else {
 		var d *UserDetail
 		if d, err = a.env.readUser(ctx, p.OrgID, p.ID, nil); err == nil {
@@ -432,7 +432,7 @@ func (a *Auth) WhoAmI(ctx context.Context) (*WhoAmI, error) {
 		}
 	}
 	if err != nil {
-		return nil, err
+		return WhoAmI{}, err
 	}
 	w.InternalUserID, w.Username, w.FirstName, w.LastName, w.Email = u.ID, u.Username, u.FirstName, u.LastName, u.Email
 	return w, nil

@@ -20,6 +20,7 @@ type cachedSession struct {
 	// organization's version, so a version mismatch means read it again.
 	user        *iam.User
 	userVersion int64
+	principal   *iam.Principal // what the session's token stands for, made from s and user
 }
 
 func newSessionCache() *sessionCache {
@@ -40,23 +41,33 @@ func (c *sessionCache) put(s *iam.Session, now time.Time) {
 	c.recheckCache.put(s.ID, cachedSession{s: *s}, s.LastSeenAt, now)
 }
 
-// user returns session id's user, shared and read-only, if it was cached
-// at access version v (however old the session's own entry).
-func (c *sessionCache) user(id iam.ID, v int64) *iam.User {
+// user returns session id's user and the principal the session stands
+// for, shared and read-only, if they were cached at access version v
+// (however old the session's own entry).
+func (c *sessionCache) user(id iam.ID, v int64) (*iam.User, *iam.Principal) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e := c.m[id]
 	if e == nil || e.v.user == nil || e.v.userVersion != v {
-		return nil
+		return nil, nil
 	}
-	return e.v.user
+	return e.v.user, e.v.principal
 }
 
-// putUser caches session id's user, read at access version v.
-func (c *sessionCache) putUser(id iam.ID, u *iam.User, v int64) {
+// putUser caches session s's user, read at access version v, and returns
+// the user and the principal the session stands for (shared, read-only).
+func (c *sessionCache) putUser(s *iam.Session, u *iam.User, v int64) (*iam.User, *iam.Principal) {
 	cp := *u
-	c.update(func(k iam.ID, _ *cachedSession) bool { return k == id },
-		func(e *cachedSession) { e.user, e.userVersion = &cp, v })
+	p := sessionPrincipal(s.ID, &cp)
+	c.update(func(k iam.ID, _ *cachedSession) bool { return k == s.ID },
+		func(e *cachedSession) { e.user, e.userVersion, e.principal = &cp, v, p })
+	return &cp, p
+}
+
+// sessionPrincipal is the principal a token of session id stands for.
+func sessionPrincipal(id iam.ID, u *iam.User) *iam.Principal {
+	return &iam.Principal{Kind: iam.KindUser, ID: u.ID, OrgID: u.OrgID, SessionID: id, Credential: "session",
+		Roles: orgRoles(u.Roles), InstanceAdmin: u.InstanceAdmin, Name: loginName(u)}
 }
 
 // revoke marks a session revoked on this node at once.

@@ -33,6 +33,7 @@ type cachedUser struct {
 	rev     uint64 // unique to this entry: see UserDetail.Rev
 	user    iam.User
 	access  []*WorkspaceAccess // nil until a detail read loads it
+	detail  *UserDetail        // the three above, shared
 }
 
 func newUserCache() *userCache {
@@ -53,6 +54,7 @@ func (c *userCache) get(org, id iam.ID, v int64) (*cachedUser, bool) {
 func (c *userCache) put(u *iam.User, access []*WorkspaceAccess, v int64) *cachedUser {
 	e := &cachedUser{version: v, rev: c.revs.Add(1), user: *u, access: access}
 	e.user.Roles = slices.Clone(u.Roles)
+	e.detail = &UserDetail{User: &e.user, Access: e.access, Rev: e.rev}
 	c.m.Put(u.ID, e)
 	return e
 }
@@ -66,11 +68,6 @@ func (c *userCache) clear() {
 	c.emails.Clear()
 }
 
-// detail is e's user and access, shared: see UserDetail.
-func (e *cachedUser) detail() *UserDetail {
-	return &UserDetail{User: &e.user, Access: e.access, Rev: e.rev}
-}
-
 // readUser returns user id of org and, with loadAccess, their access: from
 // the user cache while the organization's access version is the one they
 // were read at, else from the store (filling the cache). Shared and
@@ -79,7 +76,7 @@ func (e *Env) readUser(ctx context.Context, org, id iam.ID,
 	loadAccess func(ctx context.Context, org, id iam.ID) ([]*WorkspaceAccess, error)) (*UserDetail, error) {
 	v := e.access.version(org) // read before loading: a change meanwhile leaves the entry stale, not wrong
 	if c, ok := e.users.get(org, id, v); ok && (c.access != nil || loadAccess == nil) {
-		return c.detail(), nil
+		return c.detail, nil
 	}
 	u, err := withOrgRoles(e.Store.GetUser(ctx, org, id))
 	if err != nil {
@@ -91,7 +88,7 @@ func (e *Env) readUser(ctx context.Context, org, id iam.ID,
 			return nil, err
 		}
 	}
-	return e.users.put(u, access, v).detail(), nil
+	return e.users.put(u, access, v).detail, nil
 }
 
 // setLastLogin records a login's time on a user, in a transaction, and

@@ -53,12 +53,9 @@ func (s *server) authInfo(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.env, err)
 		return
 	}
-	out := authInfoJSON{OrganizationIDs: who.OrganizationIDs, Issuer: who.Issuer,
+	out := authInfoJSON{OrganizationIDs: []iam.ID{who.OrgID}, Issuer: who.Issuer,
 		InternalUserID: optionalID(who.InternalUserID), ServiceAccountID: optionalID(who.ServiceAccountID),
 		Username: who.Username, FirstName: who.FirstName, LastName: who.LastName, Email: who.Email, Roles: who.Roles}
-	if out.OrganizationIDs == nil {
-		out.OrganizationIDs = []iam.ID{}
-	}
 	if out.Roles == nil {
 		out.Roles = []string{}
 	}
