@@ -47,7 +47,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		if r.Body != http.NoBody { // net/http's body of a request that has none: nothing to limit
 			r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
 		}
-		ctx := iam.WithRequest(r.Context(), iam.Request{IP: s.clientIP(r), UserAgent: r.UserAgent(), Surface: "native"})
+		ctx := iam.WithRequest(r.Context(), iam.Request{IP: s.clientIP(r), UserAgent: header(r, "User-Agent"), Surface: "native"})
 		var p *iam.Principal
 		if !rt.Public {
 			var err error
@@ -92,7 +92,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 // "Authorization: <jwt>" (the Arthur client sends that), or in the session
 // cookie, in which case unsafe requests must pass the cross-origin check.
 func (s *Server) authenticate(ctx context.Context, r *http.Request) (*iam.Principal, error) {
-	token := r.Header.Get("Authorization")
+	token := header(r, "Authorization")
 	if scheme, rest, ok := strings.Cut(token, " "); ok {
 		if !strings.EqualFold(scheme, "Bearer") {
 			return nil, iam.E(iam.Unauthenticated, "unsupported_scheme", "use Authorization: Bearer <token>")
@@ -174,3 +174,13 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 }
 
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// header is the first value of r's header key, which must be canonical:
+// net/http stores a request's keys canonical, and Header.Get would spend
+// more on canonicalizing the key again than on the lookup.
+func header(r *http.Request, key string) string {
+	if v := r.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
