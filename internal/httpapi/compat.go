@@ -24,5 +24,5 @@ func (s *Server) CompatEnv() *web.Env {
 // Mount serves h, a compatibility surface, for pattern (such as "/v7/"):
 // its vendor's paths, beside the native API's.
 func (s *Server) Mount(pattern string, h http.Handler) {
-	s.mux.Handle(pattern, h)
+	s.handle(pattern, h)
 }

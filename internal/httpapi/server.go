@@ -55,6 +55,7 @@ type Server struct {
 	metrics *metrics
 	csrf    *http.CrossOriginProtection
 	mux     *http.ServeMux
+	fast    *fastRoutes // the mux's choice for the commonest requests, found sooner
 	routes  []Route
 	limiter limit.Limiter    // nil: no API rate limit
 	lists   *admission.Queue // Queued routes wait here; nil: no limit
@@ -82,18 +83,34 @@ func New(cfg Config, svc *service.Services, db Pinger, log *slog.Logger, reg *pr
 	s.details = cache.New[iam.ID, renderedDetail](renderedDetailsMax)
 	s.whoamis = cache.New[iam.ID, renderedWhoAmI](renderedDetailsMax)
 	s.routes = s.routeTable()
+	s.fast = newFastRoutes()
 	for _, rt := range s.routes {
-		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+		s.handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	s.mux.Handle("/", http.HandlerFunc(s.notFound))
+	s.handle("/", http.HandlerFunc(s.notFound))
 	return s
+}
+
+// handle registers h for pattern with the mux and the fast routes.
+func (s *Server) handle(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+	s.fast.add(pattern, h)
 }
 
 // Routes returns the route table, for tests and the OpenAPI check.
 func (s *Server) Routes() []Route { return s.routes }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r)
+	rt, value, ok := s.fast.route(r)
+	if !ok {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	r.Pattern = rt.pattern // as the mux sets it
+	if rt.name != "" {
+		r.SetPathValue(rt.name, value)
+	}
+	rt.h.ServeHTTP(w, r)
 }
 
 // notFound answers unknown paths, and known paths with a method they do not
