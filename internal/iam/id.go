@@ -63,14 +63,13 @@ func ParseID(s string) (ID, error) {
 	var id ID
 	switch len(s) {
 	case 36:
-		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-			return NilID, errBadID
-		}
-		if _, err := hex.Decode(id[:], []byte(s[0:8]+s[9:13]+s[14:18]+s[19:23]+s[24:])); err != nil {
+		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' ||
+			!decodeHex(id[0:4], s[0:8]) || !decodeHex(id[4:6], s[9:13]) || !decodeHex(id[6:8], s[14:18]) ||
+			!decodeHex(id[8:10], s[19:23]) || !decodeHex(id[10:], s[24:]) {
 			return NilID, errBadID
 		}
 	case 32:
-		if _, err := hex.Decode(id[:], []byte(s)); err != nil {
+		if !decodeHex(id[:], s) {
 			return NilID, errBadID
 		}
 	case 22:
@@ -85,6 +84,34 @@ func ParseID(s string) (ID, error) {
 }
 
 var errBadID = E(Invalid, "bad_id", "not a valid ID")
+
+// decodeHex fills dst from the 2*len(dst) hex digits of s, either case,
+// and reports whether they all were: a request parses an ID or two, and
+// hex.Decode would want them copied into a []byte first.
+func decodeHex(dst []byte, s string) bool {
+	for i := range dst {
+		hi, lo := hexValue[s[2*i]], hexValue[s[2*i+1]]
+		if hi|lo > 0xf {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+// hexValue maps a hex digit to its value and every other byte to 0xff.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range []byte("0123456789abcdef") {
+		t[c] = byte(i)
+	}
+	for i, c := range []byte("ABCDEF") {
+		t[c] = byte(10 + i)
+	}
+	return t
+}()
 
 // MustParseID is ParseID for constants in tests; it panics on bad input.
 func MustParseID(s string) ID {

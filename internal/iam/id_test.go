@@ -2,6 +2,7 @@ package iam
 
 import (
 	"crypto/rand"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,7 +19,7 @@ func TestIDEncodingsRoundTrip(t *testing.T) {
 	if !id.Time().Equal(now) {
 		t.Fatalf("time = %v, want %v", id.Time(), now)
 	}
-	for _, s := range []string{id.String(), id.Hex(), id.Base64()} {
+	for _, s := range []string{id.String(), id.Hex(), id.Base64(), strings.ToUpper(id.String()), strings.ToUpper(id.Hex())} {
 		got, err := ParseID(s)
 		if err != nil || got != id {
 			t.Fatalf("ParseID(%q) = %v, %v; want %v", s, got, err, id)
@@ -56,7 +57,8 @@ func TestIDsOfOneMillisecondSortInOrderMade(t *testing.T) {
 }
 
 func TestParseIDRejectsGarbage(t *testing.T) {
-	for _, s := range []string{"", "x", "0190f1b2-3c4d-7e5f-8a9b-0c1d2e3f4g5h", "0190f1b23c4d7e5f8a9b0c1d2e3f4a5b6", "not/base64/at/all/xxxx", "0190f1b2x3c4d-7e5f-8a9b-0c1d2e3f4a5b"} {
+	for _, s := range []string{"", "x", "0190f1b2-3c4d-7e5f-8a9b-0c1d2e3f4g5h", "0190f1b23c4d7e5f8a9b0c1d2e3f4a5b6", "not/base64/at/all/xxxx", "0190f1b2x3c4d-7e5f-8a9b-0c1d2e3f4a5b",
+		"0190f1b2-3c4d-7e5g-8a9b-0c1d2e3f4a5b", "0190f1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5 ", "0190f1b23c4d7e5f8a9b0c1d2e3f4a5-"} {
 		if _, err := ParseID(s); !IsKind(err, Invalid) {
 			t.Errorf("ParseID(%q) err = %v, want Invalid", s, err)
 		}
