@@ -66,31 +66,36 @@ func (f *fastRoutes) route(r *http.Request) (fastRoute, string, bool) {
 	if rt, ok := f.exact[p]; ok {
 		return rt, "", true
 	}
-	i := strings.LastIndexByte(p, '/')
-	if i < 0 {
+	i := len(p) - 1 // back over the last segment, while it is plain
+	for i >= 0 && plainByte[p[i]] {
+		i--
+	}
+	if i < 0 || p[i] != '/' || i == len(p)-1 {
 		return fastRoute{}, "", false
 	}
 	rt, ok := f.last[p[:i+1]]
-	seg := p[i+1:]
 	// A literal route of that path, even of another method, is the mux's
 	// to weigh.
-	if !ok || !plainSegment(seg) || f.literals[p] {
+	if !ok || f.literals[p] {
 		return fastRoute{}, "", false
 	}
-	return rt, seg, true
+	return rt, p[i+1:], true
 }
 
 // plainSegment reports whether s is a non-empty path segment that cleaning
 // and unescaping leave as it is: letters, digits, '-' and '_' only.
 func plainSegment(s string) bool {
-	if s == "" {
-		return false
-	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if !plainByte[s[i]] {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
+
+var plainByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	}
+	return t
+}()
