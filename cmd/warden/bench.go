@@ -34,11 +34,17 @@ type benchConfig struct {
 	argon2      authn.Argon2Params
 	bootstrap   int
 	procs       int
+	interleave  time.Duration
 }
 
 // benchScenarios is every scenario in its default order.
 var benchScenarios = []string{"ceiling", "whoami-jwt", "get-user-apikey", "list-users", "search-email", "create-user",
 	"authz-check", "audit-list", "login", "login-storm", "mixed"}
+
+// pairedScenarios are judged by their share of the ceiling alone: with
+// --interleave each runs in turns with the ceiling, and its share is of
+// that ceiling.
+var pairedScenarios = []string{"whoami-jwt", "get-user-apikey", "authz-check", "audit-list"}
 
 // benchCeilingCmd is the hidden command bench runs the ceiling server
 // with, in a process of its own.
@@ -95,6 +101,8 @@ Scenarios: ` + strings.Join(benchScenarios, ", "),
 	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations of the rate probe: the server's --argon2-time")
 	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism of the rate probe: the server's --argon2-threads")
 	f.IntVar(&c.bootstrap, "bootstrap-users", 200, "users to create when there is no manifest")
+	f.DurationVar(&c.interleave, "interleave", 200*time.Millisecond, "turn length for "+strings.Join(pairedScenarios, ", ")+
+		": each runs in turns with the ceiling, so that both meet the machine in the same state, and its share is of that ceiling (0: run alone, against the ceiling scenario's)")
 	f.IntVar(&c.procs, "procs", max(1, runtime.NumCPU()/2), "CPUs the load generator runs on (its GOMAXPROCS while loading); the server and the ceiling keep all")
 	return cmd
 }
@@ -117,6 +125,14 @@ type benchRow struct {
 	// CPU is the server's CPU time per request (the ceiling's process's in
 	// its row), which the machine's draw moves less than the throughput.
 	CPU float64 `json:"server_cpu_us_per_request,omitempty"`
+	// PairedCeiling is the ceiling run in turns with this scenario
+	// (--interleave), which PctCeiling is a share of.
+	PairedCeiling *pairedCeiling `json:"paired_ceiling,omitempty"`
+}
+
+type pairedCeiling struct {
+	RPS float64 `json:"requests_per_second"`
+	CPU float64 `json:"cpu_us_per_request,omitempty"`
 }
 
 type benchReport struct {
@@ -181,6 +197,9 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 	if c.warmup < 0 {
 		return errors.New("--warmup must not be negative")
 	}
+	if c.interleave < 0 {
+		return errors.New("--interleave must not be negative")
+	}
 	target := loadgen.NewTarget(c.server, c.connections)
 	rep := benchReport{Server: c.server, Connections: c.connections, Requests: c.requests}
 	if c.requests == 0 {
@@ -226,6 +245,8 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 	// whole machine, and the ceiling's child process keep all of them.
 	allProcs := runtime.GOMAXPROCS(c.procs)
 	defer runtime.GOMAXPROCS(allProcs)
+	var ceil ceilingProc
+	defer ceil.close()
 	var ceiling float64
 	var saw429 bool
 	for _, name := range names {
@@ -246,30 +267,21 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 		}
 		switch name {
 		case "ceiling":
-			exe, err := os.Executable()
+			ct, err := ceil.start(c.connections)
 			if err != nil {
 				return err
 			}
-			cs, err := loadgen.StartCeilingProcess(exe, benchCeilingCmd)
-			if err != nil {
-				return err
-			}
-			ct := loadgen.NewTarget(cs.URL, c.connections)
-			err = warm(func(wc loadgen.Config) error {
+			if err := warm(func(wc loadgen.Config) error {
 				_, err := loadgen.Run(ctx, wc, loadgen.CeilingStep(ct))
 				return err
-			})
-			if err != nil {
-				cs.Close()
+			}); err != nil {
 				return err
 			}
-			cpu0, cpuErr := cs.CPUSeconds()
-			s, err := loadgen.Run(ctx, cfg, loadgen.CeilingStep(ct))
-			if cpu1, err := cs.CPUSeconds(); err == nil && cpuErr == nil {
-				cpu = cpu1 - cpu0
-			}
-			cs.Close()
-			if err != nil {
+			var s *loadgen.Stats
+			if cpu, err = ceil.cpu(func() (err error) {
+				s, err = loadgen.Run(ctx, cfg, loadgen.CeilingStep(ct))
+				return err
+			}); err != nil {
 				return err
 			}
 			ceiling = s.RPS()
@@ -312,6 +324,15 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if err != nil {
 				return err
 			}
+			if c.interleave > 0 && c.requests == 0 && slices.Contains(pairedScenarios, name) {
+				row, err := runPaired(ctx, cfg, c, &ceil, mk, warm, start)
+				if err != nil {
+					return err
+				}
+				row.Scenario = name
+				rows = append(rows, row)
+				break
+			}
 			start()
 			s, err := loadgen.Run(ctx, cfg, mk)
 			if err != nil {
@@ -330,7 +351,10 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if len(rows) == 1 && cpu > 0 && r.Requests > 0 {
 				r.CPU = cpu * 1e6 / float64(r.Requests)
 			}
-			if ceiling > 0 && r.Scenario != "ceiling" {
+			if pc := r.PairedCeiling; pc != nil && pc.RPS > 0 {
+				p := 100 * r.RPS / pc.RPS
+				r.PctCeiling = &p
+			} else if ceiling > 0 && r.Scenario != "ceiling" {
 				p := 100 * r.RPS / ceiling
 				r.PctCeiling = &p
 			}
@@ -400,6 +424,15 @@ func printBench(w io.Writer, rep benchReport) {
 	}
 	tw.Flush()
 	for _, r := range rep.Scenarios {
+		if pc := r.PairedCeiling; pc != nil {
+			fmt.Fprintf(w, "%s: %% of the ceiling run in turns with it (--interleave): %.0f req/s", r.Scenario, pc.RPS)
+			if pc.CPU > 0 {
+				fmt.Fprintf(w, ", %.1f CPU µs/req", pc.CPU)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	for _, r := range rep.Scenarios {
 		if r.FirstError != "" {
 			fmt.Fprintf(w, "%s: first error: %s\n", r.Scenario, r.FirstError)
 		}
@@ -407,3 +440,80 @@ func printBench(w io.Writer, rep benchReport) {
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+// ceilingProc is the ceiling's child process, started on first use and
+// kept until bench ends.
+type ceilingProc struct {
+	c *loadgen.Ceiling
+	t *loadgen.Target
+}
+
+func (p *ceilingProc) start(connections int) (*loadgen.Target, error) {
+	if p.c != nil {
+		return p.t, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	if p.c, err = loadgen.StartCeilingProcess(exe, benchCeilingCmd); err != nil {
+		return nil, err
+	}
+	p.t = loadgen.NewTarget(p.c.URL, connections)
+	return p.t, nil
+}
+
+// cpu runs run and returns the CPU seconds the ceiling's process used
+// meanwhile, 0 when they cannot be read.
+func (p *ceilingProc) cpu(run func() error) (float64, error) {
+	cpu0, err0 := p.c.CPUSeconds()
+	if err := run(); err != nil {
+		return 0, err
+	}
+	cpu1, err1 := p.c.CPUSeconds()
+	if err0 != nil || err1 != nil {
+		return 0, nil
+	}
+	return cpu1 - cpu0, nil
+}
+
+func (p *ceilingProc) close() {
+	if p.c != nil {
+		p.c.Close()
+	}
+}
+
+// runPaired runs scenario mk in turns with the ceiling (--interleave), both
+// warmed first, and returns its row with the paired ceiling's figures.
+// start reads the server's counters; the server idles through the
+// ceiling's turns, so its CPU is the scenario's.
+func runPaired(ctx context.Context, cfg loadgen.Config, c benchConfig, ceil *ceilingProc, mk func(int) loadgen.Step,
+	warm func(func(loadgen.Config) error) error, start func()) (benchRow, error) {
+	ct, err := ceil.start(c.connections)
+	if err != nil {
+		return benchRow{}, err
+	}
+	for _, w := range []func(int) loadgen.Step{loadgen.CeilingStep(ct), mk} {
+		if err := warm(func(wc loadgen.Config) error {
+			_, err := loadgen.Run(ctx, wc, w)
+			return err
+		}); err != nil {
+			return benchRow{}, err
+		}
+	}
+	start()
+	var sc, s *loadgen.Stats
+	cpu, err := ceil.cpu(func() (err error) {
+		sc, s, err = loadgen.Interleave(ctx, cfg, c.interleave, loadgen.CeilingStep(ct), mk)
+		return err
+	})
+	if err != nil {
+		return benchRow{}, err
+	}
+	row := toRow("", s)
+	row.PairedCeiling = &pairedCeiling{RPS: sc.RPS()}
+	if sc.Requests > 0 {
+		row.PairedCeiling.CPU = cpu * 1e6 / float64(sc.Requests)
+	}
+	return row, nil
+}

@@ -188,3 +188,50 @@ func TestBenchWarmupIsNotMeasured(t *testing.T) {
 		t.Errorf("--warmup -1s: err = %v", err)
 	}
 }
+
+// TestBenchPairsWithTheCeiling checks that a scenario judged by its share of
+// the ceiling runs in turns with it (--interleave) and is judged against
+// that ceiling, and that the others and --interleave 0 run alone.
+func TestBenchPairsWithTheCeiling(t *testing.T) {
+	srv := startServer(t, "--rate-limit", "0")
+	m := must(loadgen.Bootstrap(context.Background(), loadgen.NewTarget(srv.url, 2), 5, 2))(t)
+	path := filepath.Join(t.TempDir(), "m.json")
+	noErr(t, os.WriteFile(path, must(json.Marshal(m))(t), 0o600))
+	bench := func(args ...string) benchReport {
+		t.Helper()
+		out, err := benchRun(t, append([]string{"--server", srv.url, "--manifest", path, "--duration", "400ms",
+			"--connections", "2", "--warmup", "0", "--json"}, args...)...)
+		noErr(t, err)
+		var rep benchReport
+		noErr(t, json.Unmarshal([]byte(out), &rep))
+		return rep
+	}
+	rep := bench("--scenarios", "whoami-jwt,list-users", "--interleave", "100ms")
+	paired, alone := rep.Scenarios[0], rep.Scenarios[1]
+	pc := paired.PairedCeiling
+	if pc == nil || pc.RPS <= 0 || pc.CPU <= 0 || paired.PctCeiling == nil || paired.RPS <= 0 {
+		t.Fatalf("whoami-jwt: paired ceiling %+v, %% of it %v", pc, paired.PctCeiling)
+	}
+	if want := 100 * paired.RPS / pc.RPS; *paired.PctCeiling != want {
+		t.Errorf("whoami-jwt: %v %% of the ceiling, want %v (its own turns' ceiling)", *paired.PctCeiling, want)
+	}
+	// Half the run was the ceiling's: the scenario ran its 400 ms, not 800.
+	if paired.Seconds < 0.4 || paired.Seconds > 0.7 {
+		t.Errorf("whoami-jwt ran %.2f s, want its 0.4 s of turns", paired.Seconds)
+	}
+	if alone.PairedCeiling != nil || alone.PctCeiling != nil {
+		t.Errorf("list-users ran in turns, or has a share with no ceiling run: %+v", alone)
+	}
+	if rep := bench("--scenarios", "whoami-jwt", "--interleave", "0"); rep.Scenarios[0].PairedCeiling != nil {
+		t.Error("--interleave 0 still ran whoami-jwt in turns")
+	}
+	out, err := benchRun(t, "--server", srv.url, "--manifest", path, "--duration", "200ms", "--connections", "1",
+		"--warmup", "0", "--scenarios", "get-user-apikey")
+	noErr(t, err)
+	if !strings.Contains(out, "get-user-apikey: % of the ceiling run in turns with it") {
+		t.Errorf("the table does not say which ceiling the share is of:\n%s", out)
+	}
+	if _, err := benchRun(t, "--scenarios", "ceiling", "--requests", "1", "--interleave", "-1s"); err == nil || !strings.Contains(err.Error(), "--interleave") {
+		t.Errorf("--interleave -1s: err = %v", err)
+	}
+}

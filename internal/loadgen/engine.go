@@ -104,15 +104,65 @@ func Run(ctx context.Context, cfg Config, newWorker func(worker int) Step) (*Sta
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	steps := make([]Step, cfg.Connections)
+	s := runSteps(ctx, cfg, workers(cfg.Connections, newWorker))
+	slices.Sort(s.latencies)
+	return s, nil
+}
+
+// Interleave runs a and b in turns of slice each, a first, until each has
+// run cfg.Duration, or ctx ends. On a shared machine the speed drifts by
+// tens of per cent within a minute, so two runs one after the other
+// compare two machines; in turns both meet the same one. Each connection's
+// Step lives across the turns, keeping its state (a cursor, a random
+// source) as in one run.
+func Interleave(ctx context.Context, cfg Config, slice time.Duration, a, b func(worker int) Step) (sa, sb *Stats, err error) {
+	if err := cfg.validate(); err != nil {
+		return nil, nil, err
+	}
+	if cfg.Requests > 0 || slice <= 0 {
+		return nil, nil, errors.New("runs in turns need a duration and a positive turn length")
+	}
+	as, bs := workers(cfg.Connections, a), workers(cfg.Connections, b)
+	sa, sb = new(Stats), new(Stats)
+	for left := cfg.Duration; left > 0 && ctx.Err() == nil; left -= slice {
+		turn := cfg
+		turn.Duration = min(slice, left)
+		sa.add(runSteps(ctx, turn, as))
+		sb.add(runSteps(ctx, turn, bs))
+	}
+	slices.Sort(sa.latencies)
+	slices.Sort(sb.latencies)
+	return sa, sb, nil
+}
+
+// add counts o's requests and time in s; the caller sorts the latencies
+// once all are in.
+func (s *Stats) add(o *Stats) {
+	s.Requests += o.Requests
+	s.Errors += o.Errors
+	s.Elapsed += o.Elapsed
+	s.latencies = append(s.latencies, o.latencies...)
+	if s.FirstError == "" {
+		s.FirstError = o.FirstError // turns run one after another: the earlier turn's is first
+	}
+}
+
+func workers(n int, newWorker func(worker int) Step) []Step {
+	steps := make([]Step, n)
 	for i := range steps {
 		steps[i] = newWorker(i)
 	}
+	return steps
+}
+
+// runSteps is one run of cfg over steps, one goroutine each; the latencies
+// it returns are unsorted.
+func runSteps(ctx context.Context, cfg Config, steps []Step) *Stats {
 	var remaining atomic.Int64
 	remaining.Store(cfg.Requests)
 	start := time.Now()
 	deadline := start.Add(cfg.Duration)
-	byWorker := make([]workerStats, cfg.Connections)
+	byWorker := make([]workerStats, len(steps))
 	var wg sync.WaitGroup
 	for i := range steps {
 		wg.Add(1)
@@ -162,8 +212,7 @@ func Run(ctx context.Context, cfg Config, newWorker func(worker int) Step) (*Sta
 			first, s.FirstError = w.firstAt, w.firstErr.Error()
 		}
 	}
-	slices.Sort(s.latencies)
-	return s, nil
+	return s
 }
 
 // StatusError is an answer with an unexpected HTTP status.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -114,6 +115,68 @@ func TestRunStopsWithContext(t *testing.T) {
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Fatal("Run did not stop when its context ended")
+	}
+}
+
+// TestInterleave checks that two scenarios run in alternating turns, never
+// at once, each for the whole duration, with each connection's Step made
+// once and kept across its turns.
+func TestInterleave(t *testing.T) {
+	var mu sync.Mutex
+	var order []byte // which server answered, in order
+	var inFlight atomic.Int64
+	server := func(name byte) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if inFlight.Add(1) > 3 {
+				t.Error("both scenarios ran at once")
+			}
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			order = append(order, name)
+			mu.Unlock()
+			inFlight.Add(-1)
+		}))
+	}
+	a, b := server('a'), server('b')
+	defer a.Close()
+	defer b.Close()
+	var made atomic.Int64
+	counted := func(t *Target) func(int) Step {
+		return func(w int) Step {
+			made.Add(1)
+			return get(t, "/")(w)
+		}
+	}
+	cfg := Config{Connections: 3, Duration: 400 * time.Millisecond}
+	sa, sb, err := Interleave(context.Background(), cfg, 100*time.Millisecond, counted(NewTarget(a.URL, 3)), counted(NewTarget(b.URL, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made.Load() != 6 {
+		t.Fatalf("%d Steps made, want one per connection and scenario: 6", made.Load())
+	}
+	turns := 1
+	for i := 1; i < len(order); i++ {
+		if order[i] != order[i-1] {
+			turns++
+		}
+	}
+	if order[0] != 'a' || turns != 8 {
+		t.Fatalf("answers came in %d turns starting with %q, want 8 starting with a", turns, order[0])
+	}
+	for _, s := range []*Stats{sa, sb} {
+		if s.Elapsed < cfg.Duration || s.Elapsed > 2*time.Second || s.Errors != 0 || s.OK() == 0 {
+			t.Fatalf("elapsed %v, %d requests, %d errors: want about 400ms of answers", s.Elapsed, s.Requests, s.Errors)
+		}
+		if p50, mx := s.Percentile(50), s.Max(); p50 < time.Millisecond || p50 > mx {
+			t.Fatalf("p50 %v max %v: latencies not sorted or not kept", p50, mx)
+		}
+	}
+	if sa.Requests+sb.Requests != int64(len(order)) {
+		t.Fatalf("%d + %d requests counted, %d answered", sa.Requests, sb.Requests, len(order))
+	}
+	if _, _, err := Interleave(context.Background(), Config{Connections: 1, Requests: 10}, time.Second, get(NewTarget(a.URL, 1), "/"), get(NewTarget(b.URL, 1), "/")); err == nil {
+		t.Fatal("a run of a request count in turns was accepted")
 	}
 }
 
