@@ -96,13 +96,13 @@ Scenarios: ` + strings.Join(benchScenarios, ", "),
 	f.DurationVar(&c.warmup, "warmup", time.Second, "how long each scenario runs unmeasured first, to fill the server's caches and open the connections (0: none)")
 	f.Int64Var(&c.requests, "requests", 0, "run each scenario for this many requests instead of --duration")
 	f.BoolVar(&c.jsonOut, "json", false, "print one JSON document instead of a table")
-	f.DurationVar(&c.hashProbe, "hash-probe", 3*time.Second, "how long to measure this machine's argon2id rate before login (0: skip)")
+	f.DurationVar(&c.hashProbe, "hash-probe", 3*time.Second, "how long to measure this machine's argon2id rate before login when it does not run in turns with it (--interleave 0); 0: no probe")
 	f.Uint32Var(&c.argon2.Memory, "argon2-memory", c.argon2.Memory, "argon2id memory in KiB of the rate probe: the server's --argon2-memory")
 	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations of the rate probe: the server's --argon2-time")
 	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism of the rate probe: the server's --argon2-threads")
 	f.IntVar(&c.bootstrap, "bootstrap-users", 200, "users to create when there is no manifest")
 	f.DurationVar(&c.interleave, "interleave", 200*time.Millisecond, "turn length for "+strings.Join(pairedScenarios, ", ")+
-		": each runs in turns with the ceiling, so that both meet the machine in the same state, and its share is of that ceiling (0: run alone, against the ceiling scenario's)")
+		": each runs in turns with the ceiling, so that both meet the machine in the same state, and its share is of that ceiling; login runs in turns of at least 1s with the argon2id probe (0: all run alone, against the ceiling scenario's and a probe before login)")
 	f.IntVar(&c.procs, "procs", max(1, runtime.NumCPU()/2), "CPUs the load generator runs on (its GOMAXPROCS while loading); the server and the ceiling keep all")
 	return cmd
 }
@@ -143,6 +143,7 @@ type benchReport struct {
 	Requests    int64      `json:"requests_per_scenario,omitempty"`
 	Users       int64      `json:"users,omitempty"`
 	HashRate    float64    `json:"argon2id_hashes_per_second,omitempty"`
+	HashInTurns bool       `json:"argon2id_in_turns_with_login,omitempty"`
 	Argon2      string     `json:"argon2id_params,omitempty"`
 	IdleRSS     int64      `json:"server_rss_bytes_before,omitempty"`
 	Scenarios   []benchRow `json:"scenarios"`
@@ -301,7 +302,9 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			}
 			rows = append(rows, toRow("login-storm:whoami-jwt", w), toRow("login-storm:login", l))
 		default:
-			if name == "login" && c.hashProbe > 0 && rep.HashRate == 0 {
+			// In turns, login's probe runs with it (runLoginInTurns).
+			loginTurns := name == "login" && c.hashProbe > 0 && c.interleave > 0 && c.requests == 0
+			if name == "login" && c.hashProbe > 0 && rep.HashRate == 0 && !loginTurns {
 				fmt.Fprintf(stderr, "measuring the argon2id rate (m=%d KiB, t=%d, p=%d) for %s…\n",
 					c.argon2.Memory, c.argon2.Time, c.argon2.Threads, c.hashProbe)
 				runtime.GOMAXPROCS(allProcs)
@@ -324,8 +327,18 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if err != nil {
 				return err
 			}
+			if loginTurns {
+				row, rate, err := runLoginInTurns(ctx, cfg, c, mk, allProcs, start)
+				if err != nil {
+					return err
+				}
+				rep.HashRate, rep.HashInTurns = rate, true
+				rep.Argon2 = fmt.Sprintf("m=%d,t=%d,p=%d", c.argon2.Memory, c.argon2.Time, c.argon2.Threads)
+				rows = append(rows, row)
+				break
+			}
 			if c.interleave > 0 && c.requests == 0 && slices.Contains(pairedScenarios, name) {
-				row, err := runPaired(ctx, cfg, c, &ceil, mk, warm, start)
+				row, err := runPaired(ctx, cfg, c, &ceil, warm, mk, start)
 				if err != nil {
 					return err
 				}
@@ -398,7 +411,11 @@ func printBench(w io.Writer, rep benchReport) {
 	}
 	fmt.Fprintln(w)
 	if rep.HashRate > 0 {
-		fmt.Fprintf(w, "argon2id (%s) in process: %.1f hashes/s\n", rep.Argon2, rep.HashRate)
+		how := "in process"
+		if rep.HashInTurns {
+			how += ", in turns with login"
+		}
+		fmt.Fprintf(w, "argon2id (%s) %s: %.1f hashes/s\n", rep.Argon2, how, rep.HashRate)
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -483,28 +500,28 @@ func (p *ceilingProc) close() {
 	}
 }
 
-// runPaired runs scenario mk in turns with the ceiling (--interleave), both
-// warmed first, and returns its row with the paired ceiling's figures.
-// start reads the server's counters; the server idles through the
-// ceiling's turns, so its CPU is the scenario's.
-func runPaired(ctx context.Context, cfg loadgen.Config, c benchConfig, ceil *ceilingProc, mk func(int) loadgen.Step,
-	warm func(func(loadgen.Config) error) error, start func()) (benchRow, error) {
+// runPaired runs the warmed scenario mk in turns with the ceiling
+// (--interleave), warming the ceiling first, and returns its row with the
+// paired ceiling's figures. start reads the server's counters; the server
+// idles through the ceiling's turns, so its CPU is the scenario's.
+func runPaired(ctx context.Context, cfg loadgen.Config, c benchConfig, ceil *ceilingProc,
+	warm func(func(loadgen.Config) error) error, mk func(int) loadgen.Step, start func()) (benchRow, error) {
 	ct, err := ceil.start(c.connections)
 	if err != nil {
 		return benchRow{}, err
 	}
-	for _, w := range []func(int) loadgen.Step{loadgen.CeilingStep(ct), mk} {
-		if err := warm(func(wc loadgen.Config) error {
-			_, err := loadgen.Run(ctx, wc, w)
-			return err
-		}); err != nil {
-			return benchRow{}, err
-		}
+	if err := warm(func(wc loadgen.Config) error {
+		_, err := loadgen.Run(ctx, wc, loadgen.CeilingStep(ct))
+		return err
+	}); err != nil {
+		return benchRow{}, err
 	}
 	start()
 	var sc, s *loadgen.Stats
 	cpu, err := ceil.cpu(func() (err error) {
-		sc, s, err = loadgen.Interleave(ctx, cfg, c.interleave, loadgen.CeilingStep(ct), mk)
+		sc, s, err = loadgen.Interleave(ctx, cfg.Duration, c.interleave,
+			loadgen.Side{Connections: cfg.Connections, NewWorker: loadgen.CeilingStep(ct)},
+			loadgen.Side{Connections: cfg.Connections, NewWorker: mk})
 		return err
 	})
 	if err != nil {
@@ -516,4 +533,35 @@ func runPaired(ctx context.Context, cfg loadgen.Config, c benchConfig, ceil *cei
 		row.PairedCeiling.CPU = cpu * 1e6 / float64(sc.Requests)
 	}
 	return row, nil
+}
+
+// loginTurn is the shortest turn of login with the hash probe: at 32
+// connections a login waits about half a second in the server's hash
+// queue, so turns as short as the ceiling's would be mostly filling and
+// draining it.
+const loginTurn = time.Second
+
+// runLoginInTurns runs the warmed login scenario mk in turns with the
+// argon2id probe, which hashes on every CPU in its turns while the server
+// idles, and returns login's row and the probe's rate.
+func runLoginInTurns(ctx context.Context, cfg loadgen.Config, c benchConfig, mk func(int) loadgen.Step, allProcs int,
+	start func()) (benchRow, float64, error) {
+	probe, err := loadgen.HashSteps(c.argon2)
+	if err != nil {
+		return benchRow{}, 0, err
+	}
+	defer runtime.GOMAXPROCS(c.procs)
+	all := func() { runtime.GOMAXPROCS(allProcs) }
+	all()
+	if err := loadgen.WarmHashes(ctx, probe); err != nil {
+		return benchRow{}, 0, err
+	}
+	start()
+	hashes, logins, err := loadgen.Interleave(ctx, cfg.Duration, max(c.interleave, loginTurn),
+		loadgen.Side{Connections: runtime.NumCPU(), NewWorker: probe, BeforeTurn: all},
+		loadgen.Side{Connections: cfg.Connections, NewWorker: mk, BeforeTurn: func() { runtime.GOMAXPROCS(c.procs) }})
+	if err != nil {
+		return benchRow{}, 0, err
+	}
+	return toRow("login", logins), hashes.RPS(), nil
 }

@@ -225,6 +225,14 @@ func TestBenchPairsWithTheCeiling(t *testing.T) {
 	if rep := bench("--scenarios", "whoami-jwt", "--interleave", "0"); rep.Scenarios[0].PairedCeiling != nil {
 		t.Error("--interleave 0 still ran whoami-jwt in turns")
 	}
+	cheap := []string{"--argon2-memory", "1024", "--argon2-time", "1"}
+	rep = bench(append([]string{"--scenarios", "login"}, cheap...)...)
+	if login := rep.Scenarios[0]; !rep.HashInTurns || rep.HashRate <= 0 || login.PctHash == nil || login.Requests == login.Errors {
+		t.Errorf("login in turns: probe in turns %v at %v hashes/s, login %+v", rep.HashInTurns, rep.HashRate, login)
+	}
+	if rep := bench(append([]string{"--scenarios", "login", "--interleave", "0", "--hash-probe", "100ms"}, cheap...)...); rep.HashInTurns || rep.HashRate <= 0 {
+		t.Errorf("--interleave 0: probe in turns %v at %v hashes/s, want a probe alone", rep.HashInTurns, rep.HashRate)
+	}
 	out, err := benchRun(t, "--server", srv.url, "--manifest", path, "--duration", "200ms", "--connections", "1",
 		"--warmup", "0", "--scenarios", "get-user-apikey")
 	noErr(t, err)

@@ -109,30 +109,44 @@ func Run(ctx context.Context, cfg Config, newWorker func(worker int) Step) (*Sta
 	return s, nil
 }
 
-// Interleave runs a and b in turns of slice each, a first, until each has
-// run cfg.Duration, or ctx ends. On a shared machine the speed drifts by
-// tens of per cent within a minute, so two runs one after the other
-// compare two machines; in turns both meet the same one. Each connection's
-// Step lives across the turns, keeping its state (a cursor, a random
-// source) as in one run.
-func Interleave(ctx context.Context, cfg Config, slice time.Duration, a, b func(worker int) Step) (sa, sb *Stats, err error) {
-	if err := cfg.validate(); err != nil {
-		return nil, nil, err
+// A Side is one of the two runs Interleave alternates: its connections,
+// its workers' Steps, and what to do before each of its turns (nil: nothing).
+type Side struct {
+	Connections int
+	NewWorker   func(worker int) Step
+	BeforeTurn  func()
+}
+
+// Interleave runs a and b in turns of turn each, a first, until each has
+// run for d, or ctx ends. On a shared machine the speed drifts by tens of
+// per cent within a minute, so two runs one after the other compare two
+// machines; in turns both meet the same one. Each connection's Step lives
+// across the turns, keeping its state (a cursor, a random source) as in one
+// run.
+func Interleave(ctx context.Context, d, turn time.Duration, a, b Side) (sa, sb *Stats, err error) {
+	if d <= 0 || turn <= 0 {
+		return nil, nil, errors.New("runs in turns need a positive duration and turn length")
 	}
-	if cfg.Requests > 0 || slice <= 0 {
-		return nil, nil, errors.New("runs in turns need a duration and a positive turn length")
+	if a.Connections < 1 || b.Connections < 1 {
+		return nil, nil, errors.New("connections must be at least 1")
 	}
-	as, bs := workers(cfg.Connections, a), workers(cfg.Connections, b)
-	sa, sb = new(Stats), new(Stats)
-	for left := cfg.Duration; left > 0 && ctx.Err() == nil; left -= slice {
-		turn := cfg
-		turn.Duration = min(slice, left)
-		sa.add(runSteps(ctx, turn, as))
-		sb.add(runSteps(ctx, turn, bs))
+	sides := []struct {
+		Side
+		steps []Step
+		stats *Stats
+	}{{a, workers(a.Connections, a.NewWorker), new(Stats)}, {b, workers(b.Connections, b.NewWorker), new(Stats)}}
+	for left := d; left > 0 && ctx.Err() == nil; left -= turn {
+		for _, s := range sides {
+			if s.BeforeTurn != nil {
+				s.BeforeTurn()
+			}
+			s.stats.add(runSteps(ctx, Config{Duration: min(turn, left)}, s.steps))
+		}
 	}
-	slices.Sort(sa.latencies)
-	slices.Sort(sb.latencies)
-	return sa, sb, nil
+	for _, s := range sides {
+		slices.Sort(s.stats.latencies)
+	}
+	return sides[0].stats, sides[1].stats, nil
 }
 
 // add counts o's requests and time in s; the caller sorts the latencies

@@ -147,10 +147,16 @@ func TestInterleave(t *testing.T) {
 			return get(t, "/")(w)
 		}
 	}
-	cfg := Config{Connections: 3, Duration: 400 * time.Millisecond}
-	sa, sb, err := Interleave(context.Background(), cfg, 100*time.Millisecond, counted(NewTarget(a.URL, 3)), counted(NewTarget(b.URL, 3)))
+	d := 400 * time.Millisecond
+	var turnsOfA atomic.Int64
+	sa, sb, err := Interleave(context.Background(), d, 100*time.Millisecond,
+		Side{Connections: 3, NewWorker: counted(NewTarget(a.URL, 3)), BeforeTurn: func() { turnsOfA.Add(1) }},
+		Side{Connections: 3, NewWorker: counted(NewTarget(b.URL, 3))})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if turnsOfA.Load() != 4 {
+		t.Errorf("a's BeforeTurn ran %d times, want once for each of its 4 turns", turnsOfA.Load())
 	}
 	if made.Load() != 6 {
 		t.Fatalf("%d Steps made, want one per connection and scenario: 6", made.Load())
@@ -165,7 +171,7 @@ func TestInterleave(t *testing.T) {
 		t.Fatalf("answers came in %d turns starting with %q, want 8 starting with a", turns, order[0])
 	}
 	for _, s := range []*Stats{sa, sb} {
-		if s.Elapsed < cfg.Duration || s.Elapsed > 2*time.Second || s.Errors != 0 || s.OK() == 0 {
+		if s.Elapsed < d || s.Elapsed > 2*time.Second || s.Errors != 0 || s.OK() == 0 {
 			t.Fatalf("elapsed %v, %d requests, %d errors: want about 400ms of answers", s.Elapsed, s.Requests, s.Errors)
 		}
 		if p50, mx := s.Percentile(50), s.Max(); p50 < time.Millisecond || p50 > mx {
@@ -175,8 +181,12 @@ func TestInterleave(t *testing.T) {
 	if sa.Requests+sb.Requests != int64(len(order)) {
 		t.Fatalf("%d + %d requests counted, %d answered", sa.Requests, sb.Requests, len(order))
 	}
-	if _, _, err := Interleave(context.Background(), Config{Connections: 1, Requests: 10}, time.Second, get(NewTarget(a.URL, 1), "/"), get(NewTarget(b.URL, 1), "/")); err == nil {
-		t.Fatal("a run of a request count in turns was accepted")
+	one := Side{Connections: 1, NewWorker: get(NewTarget(a.URL, 1), "/")}
+	if _, _, err := Interleave(context.Background(), 0, time.Second, one, one); err == nil {
+		t.Error("turns of no duration were accepted")
+	}
+	if _, _, err := Interleave(context.Background(), time.Second, time.Second, one, Side{NewWorker: one.NewWorker}); err == nil {
+		t.Error("a side of no connections was accepted")
 	}
 }
 

@@ -10,8 +10,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wardenhq/warden/internal/authn"
@@ -25,38 +23,46 @@ import (
 // way of scheduling hashes: a login rate read against it shows what that
 // way costs.
 func HashRate(ctx context.Context, params authn.Argon2Params, d time.Duration) (float64, error) {
-	workers := runtime.NumCPU()
-	salt := make([]byte, params.SaltLen)
-	if _, err := rand.Read(salt); err != nil {
+	steps, err := HashSteps(params)
+	if err != nil {
 		return 0, err
 	}
-	hash := func(pw string) {
-		argon2.IDKey([]byte(pw), salt, params.Time, params.Memory, params.Threads, params.KeyLen)
+	if err := WarmHashes(ctx, steps); err != nil {
+		return 0, err
 	}
-	// One untimed hash per worker first: the first ones pay for growing the
-	// heap to workers × Memory.
-	var warm sync.WaitGroup
-	for range workers {
-		warm.Go(func() { hash("warm up") })
+	s, err := Run(ctx, Config{Connections: runtime.NumCPU(), Duration: d}, steps)
+	if err != nil {
+		return 0, err
 	}
-	warm.Wait()
-	var n atomic.Int64
-	start := time.Now()
-	deadline := start.Add(d)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				hash("correct horse battery staple")
-				n.Add(1)
-			}
-		})
-	}
-	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), nil
+	return s.RPS(), nil
+}
+
+// HashSteps is the argon2id probe as workers, each Step one hash with
+// params, to run on as many workers as CPUs: alone (HashRate) or in turns
+// with logins (Interleave).
+func HashSteps(params authn.Argon2Params) (func(int) Step, error) {
+	salt := make([]byte, params.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	pw := []byte("correct horse battery staple")
+	return func(int) Step {
+		return func(context.Context) error {
+			argon2.IDKey(pw, salt, params.Time, params.Memory, params.Threads, params.KeyLen)
+			return nil
+		}
+	}, nil
+}
+
+// WarmHashes runs one untimed hash per CPU: the first ones pay for growing
+// the heap to CPUs × the hash's memory.
+func WarmHashes(ctx context.Context, steps func(int) Step) error {
+	n := runtime.NumCPU()
+	_, err := Run(ctx, Config{Connections: n, Requests: int64(n)}, steps)
+	return err
 }
 
 // ProcessStats is what a process has used so far: its resident memory and
