@@ -76,6 +76,11 @@ server's caches), and reports per scenario the successful requests per second
 bench runs in a child process, as the server runs in its own), the exact
 p50/p95/p99/max latencies, the errors, and the server's RSS after it.
 
+A shared machine's speed drifts within a minute, so the scenarios judged by
+their share of the ceiling run in short turns with it (--interleave), and
+login in turns with a probe of the machine's argon2id rate: each pair then
+meets the machine in the same state.
+
 Credentials, API keys and sample emails come from the manifest warden seed
 writes. Without one, bench signs up an organization on an empty server (or
 one run with --open-signup) and creates a few users itself.
