@@ -101,13 +101,13 @@ Scenarios: ` + strings.Join(benchScenarios, ", "),
 	f.DurationVar(&c.warmup, "warmup", time.Second, "how long each scenario runs unmeasured first, to fill the server's caches and open the connections (0: none)")
 	f.Int64Var(&c.requests, "requests", 0, "run each scenario for this many requests instead of --duration")
 	f.BoolVar(&c.jsonOut, "json", false, "print one JSON document instead of a table")
-	f.DurationVar(&c.hashProbe, "hash-probe", 3*time.Second, "how long to measure this machine's argon2id rate before login when it does not run in turns with it (--interleave 0); 0: no probe")
+	f.DurationVar(&c.hashProbe, "hash-probe", 3*time.Second, "how long to measure this machine's argon2id rate before login when it does not run in turns with it (--interleave 0 or --requests); 0: no probe")
 	f.Uint32Var(&c.argon2.Memory, "argon2-memory", c.argon2.Memory, "argon2id memory in KiB of the rate probe: the server's --argon2-memory")
 	f.Uint32Var(&c.argon2.Time, "argon2-time", c.argon2.Time, "argon2id iterations of the rate probe: the server's --argon2-time")
 	f.Uint8Var(&c.argon2.Threads, "argon2-threads", c.argon2.Threads, "argon2id parallelism of the rate probe: the server's --argon2-threads")
 	f.IntVar(&c.bootstrap, "bootstrap-users", 200, "users to create when there is no manifest")
 	f.DurationVar(&c.interleave, "interleave", 200*time.Millisecond, "turn length for "+strings.Join(pairedScenarios, ", ")+
-		": each runs in turns with the ceiling, so that both meet the machine in the same state, and its share is of that ceiling; login runs in turns of at least 1s with the argon2id probe (0: all run alone, against the ceiling scenario's and a probe before login)")
+		": each runs in turns with the ceiling, so that both meet the machine in the same state, and its share is of that ceiling; login runs in turns of at least 1s with the argon2id probe (0, or with --requests: all run alone, against the ceiling scenario's and a probe before login)")
 	f.IntVar(&c.procs, "procs", max(1, runtime.NumCPU()/2), "CPUs the load generator runs on (its GOMAXPROCS while loading); the server and the ceiling keep all")
 	return cmd
 }
@@ -203,9 +203,11 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 	if c.warmup < 0 {
 		return errors.New("--warmup must not be negative")
 	}
-	if c.interleave < 0 {
-		return errors.New("--interleave must not be negative")
+	if c.interleave != 0 && c.interleave < minTurn {
+		return fmt.Errorf("--interleave must be 0 or at least %v", minTurn)
 	}
+	// Runs of a request count have no time to share out: they run alone.
+	inTurns := c.interleave > 0 && c.requests == 0
 	target := loadgen.NewTarget(c.server, c.connections)
 	rep := benchReport{Server: c.server, Connections: c.connections, Requests: c.requests}
 	if c.requests == 0 {
@@ -308,7 +310,7 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			rows = append(rows, toRow("login-storm:whoami-jwt", w), toRow("login-storm:login", l))
 		default:
 			// In turns, login's probe runs with it (runLoginInTurns).
-			loginTurns := name == "login" && c.hashProbe > 0 && c.interleave > 0 && c.requests == 0
+			loginTurns := name == "login" && c.hashProbe > 0 && inTurns
 			if name == "login" && c.hashProbe > 0 && rep.HashRate == 0 && !loginTurns {
 				fmt.Fprintf(stderr, "measuring the argon2id rate (m=%d KiB, t=%d, p=%d) for %s…\n",
 					c.argon2.Memory, c.argon2.Time, c.argon2.Threads, c.hashProbe)
@@ -342,12 +344,11 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 				rows = append(rows, row)
 				break
 			}
-			if c.interleave > 0 && c.requests == 0 && slices.Contains(pairedScenarios, name) {
-				row, err := runPaired(ctx, cfg, c, &ceil, warm, mk, start)
+			if inTurns && slices.Contains(pairedScenarios, name) {
+				row, err := runPaired(ctx, name, cfg, c, &ceil, warm, mk, start)
 				if err != nil {
 					return err
 				}
-				row.Scenario = name
 				rows = append(rows, row)
 				break
 			}
@@ -509,7 +510,7 @@ func (p *ceilingProc) close() {
 // (--interleave), warming the ceiling first, and returns its row with the
 // paired ceiling's figures. start reads the server's counters; the server
 // idles through the ceiling's turns, so its CPU is the scenario's.
-func runPaired(ctx context.Context, cfg loadgen.Config, c benchConfig, ceil *ceilingProc,
+func runPaired(ctx context.Context, name string, cfg loadgen.Config, c benchConfig, ceil *ceilingProc,
 	warm func(func(loadgen.Config) error) error, mk func(int) loadgen.Step, start func()) (benchRow, error) {
 	ct, err := ceil.start(c.connections)
 	if err != nil {
@@ -532,13 +533,17 @@ func runPaired(ctx context.Context, cfg loadgen.Config, c benchConfig, ceil *cei
 	if err != nil {
 		return benchRow{}, err
 	}
-	row := toRow("", s)
+	row := toRow(name, s)
 	row.PairedCeiling = &pairedCeiling{RPS: sc.RPS()}
 	if sc.Requests > 0 {
 		row.PairedCeiling.CPU = cpu * 1e6 / float64(sc.Requests)
 	}
 	return row, nil
 }
+
+// minTurn is the shortest --interleave: a turn much shorter than a
+// request would be all start and finish.
+const minTurn = 10 * time.Millisecond
 
 // loginTurn is the shortest turn of login with the hash probe: at 32
 // connections a login waits about half a second in the server's hash

@@ -239,7 +239,9 @@ func TestBenchPairsWithTheCeiling(t *testing.T) {
 	if !strings.Contains(out, "get-user-apikey: % of the ceiling run in turns with it") {
 		t.Errorf("the table does not say which ceiling the share is of:\n%s", out)
 	}
-	if _, err := benchRun(t, "--scenarios", "ceiling", "--requests", "1", "--interleave", "-1s"); err == nil || !strings.Contains(err.Error(), "--interleave") {
-		t.Errorf("--interleave -1s: err = %v", err)
+	for _, bad := range []string{"-1s", "1ns"} {
+		if _, err := benchRun(t, "--scenarios", "ceiling", "--requests", "1", "--interleave", bad); err == nil || !strings.Contains(err.Error(), "--interleave") {
+			t.Errorf("--interleave %s: err = %v", bad, err)
+		}
 	}
 }
