@@ -30,10 +30,8 @@ type userCache struct {
 // as read.
 type cachedUser struct {
 	version int64
-	rev     uint64 // unique to this entry: see UserDetail.Rev
 	user    iam.User
-	access  []*WorkspaceAccess // nil until a detail read loads it
-	detail  *UserDetail        // the three above, shared
+	detail  *UserDetail // the user, its access (nil until a detail read loads it) and a Rev unique to this entry; shared
 }
 
 func newUserCache() *userCache {
@@ -52,9 +50,9 @@ func (c *userCache) get(org, id iam.ID, v int64) (*cachedUser, bool) {
 // put caches u (and its access, if not nil), read at version v, and
 // returns the entry.
 func (c *userCache) put(u *iam.User, access []*WorkspaceAccess, v int64) *cachedUser {
-	e := &cachedUser{version: v, rev: c.revs.Add(1), user: *u, access: access}
+	e := &cachedUser{version: v, user: *u}
 	e.user.Roles = slices.Clone(u.Roles)
-	e.detail = &UserDetail{User: &e.user, Access: e.access, Rev: e.rev}
+	e.detail = &UserDetail{User: &e.user, Access: access, Rev: c.revs.Add(1)}
 	c.m.Put(u.ID, e)
 	return e
 }
@@ -75,7 +73,7 @@ func (c *userCache) clear() {
 func (e *Env) readUser(ctx context.Context, org, id iam.ID,
 	loadAccess func(ctx context.Context, org, id iam.ID) ([]*WorkspaceAccess, error)) (*UserDetail, error) {
 	v := e.access.version(org) // read before loading: a change meanwhile leaves the entry stale, not wrong
-	if c, ok := e.users.get(org, id, v); ok && (c.access != nil || loadAccess == nil) {
+	if c, ok := e.users.get(org, id, v); ok && (c.detail.Access != nil || loadAccess == nil) {
 		return c.detail, nil
 	}
 	u, err := withOrgRoles(e.Store.GetUser(ctx, org, id))
