@@ -226,6 +226,13 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 		}
 		return run(warmCfg)
 	}
+	// warmSteps warms a scenario that is a plain run of Steps.
+	warmSteps := func(mk func(int) loadgen.Step) error {
+		return warm(func(wc loadgen.Config) error {
+			_, err := loadgen.Run(ctx, wc, mk)
+			return err
+		})
+	}
 	needsServer := slices.ContainsFunc(names, func(n string) bool { return n != "ceiling" })
 	var env *loadgen.Env
 	if needsServer {
@@ -279,10 +286,7 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if err != nil {
 				return err
 			}
-			if err := warm(func(wc loadgen.Config) error {
-				_, err := loadgen.Run(ctx, wc, loadgen.CeilingStep(ct))
-				return err
-			}); err != nil {
+			if err := warmSteps(loadgen.CeilingStep(ct)); err != nil {
 				return err
 			}
 			var s *loadgen.Stats
@@ -327,11 +331,7 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			err = warm(func(wc loadgen.Config) error {
-				_, err := loadgen.Run(ctx, wc, mk)
-				return err
-			})
-			if err != nil {
+			if err := warmSteps(mk); err != nil {
 				return err
 			}
 			if loginTurns {
@@ -345,7 +345,7 @@ func runBench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) erro
 				break
 			}
 			if inTurns && slices.Contains(pairedScenarios, name) {
-				row, err := runPaired(ctx, name, cfg, c, &ceil, warm, mk, start)
+				row, err := runPaired(ctx, name, cfg, c, &ceil, warmSteps, mk, start)
 				if err != nil {
 					return err
 				}
@@ -511,15 +511,12 @@ func (p *ceilingProc) close() {
 // paired ceiling's figures. start reads the server's counters; the server
 // idles through the ceiling's turns, so its CPU is the scenario's.
 func runPaired(ctx context.Context, name string, cfg loadgen.Config, c benchConfig, ceil *ceilingProc,
-	warm func(func(loadgen.Config) error) error, mk func(int) loadgen.Step, start func()) (benchRow, error) {
+	warmSteps func(func(int) loadgen.Step) error, mk func(int) loadgen.Step, start func()) (benchRow, error) {
 	ct, err := ceil.start(c.connections)
 	if err != nil {
 		return benchRow{}, err
 	}
-	if err := warm(func(wc loadgen.Config) error {
-		_, err := loadgen.Run(ctx, wc, loadgen.CeilingStep(ct))
-		return err
-	}); err != nil {
+	if err := warmSteps(loadgen.CeilingStep(ct)); err != nil {
 		return benchRow{}, err
 	}
 	start()
